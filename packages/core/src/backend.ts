@@ -1,0 +1,49 @@
+/**
+ * What a runtime package (@seccomp/node, /bun, /deno) provides. It is deliberately thin:
+ * it binds SYMBOLS with its FFI, and offers the few memory and host operations core cannot
+ * do in portable JavaScript. Everything else (validation, encoding, errors) lives in core.
+ */
+import type { BoundSymbols, Pointer } from './symbols.js';
+
+export type RuntimeName = 'node' | 'bun' | 'deno';
+
+/** A loaded libseccomp + libc. */
+export interface NativeLibrary {
+  /** The path or soname libseccomp was opened from. */
+  readonly path: string;
+  readonly symbols: BoundSymbols;
+  /** The calling thread's errno, read right after a libc call. */
+  errno(): number;
+  /** Address of a buffer's first byte, e.g. for sock_fprog or a raw syscall argument. */
+  addressOf(buffer: Uint8Array): bigint;
+  /** A pointer from an address (e.g. read out of an out-parameter). */
+  pointerFrom(address: bigint): Pointer;
+  isNull(pointer: Pointer): boolean;
+  /** Copies `length` bytes from native memory. */
+  readMemory(pointer: Pointer, offset: number, length: number): Uint8Array;
+  /** Copies bytes into native memory. */
+  writeMemory(pointer: Pointer, offset: number, bytes: Uint8Array): void;
+  /** Reads a NUL-terminated string (null for a NULL pointer). */
+  readCString(pointer: Pointer): string | null;
+}
+
+/** Host operations core needs but may not import (it runs on every runtime). */
+export interface HostOps {
+  readTextFile(path: string): string;
+  readDir(path: string): string[];
+  readLink(path: string): string;
+  pid(): number;
+  /** process.arch / Deno.build.arch. */
+  machine(): string;
+  env(name: string): string | undefined;
+}
+
+export interface SeccompBackend {
+  readonly runtime: RuntimeName;
+  /**
+   * Opens libseccomp (SECCOMP_LIBRARY_PATH first, then libseccomp.so.2) and libc.
+   * Called lazily, once, by core; throws SeccompUnavailableError naming what was tried.
+   */
+  open(): NativeLibrary;
+  readonly host: HostOps;
+}

@@ -1,0 +1,107 @@
+/**
+ * Every error the SDK raises from a libseccomp or kernel return code is a SeccompError,
+ * built in one place (`check`) so the text and fields are the same on every runtime.
+ * Mistakes in arguments are TypeError/RangeError, thrown before any FFI call.
+ */
+import { errnoName } from './errno.js';
+
+/** What libseccomp's negative return codes mean for each operation (seccomp_*(3) "RETURN VALUE"). */
+const HINTS: Record<string, string> = {
+  EACCES: 'the caller may not do this; seccomp needs NO_NEW_PRIVS or CAP_SYS_ADMIN',
+  ECANCELED: 'the kernel rejected the filter',
+  EDOM: 'the syscall or arch does not exist on this architecture, or the arches are incompatible',
+  EEXIST: 'the rule or arch already exists in the filter (or conflicts with an existing rule)',
+  EFAULT: 'an internal libseccomp failure (bad pointer)',
+  EINVAL: 'invalid input (a syscall, action, attribute or argument libseccomp does not accept)',
+  ENOMEM: 'out of memory',
+  ENOSYS: 'not supported by this kernel',
+  EOPNOTSUPP: 'not supported by this libseccomp or kernel',
+  ESRCH: 'a thread could not be synchronised (TSYNC): another thread has a different filter',
+  ENOENT: 'not found',
+  E2BIG: 'the generated BPF program is too large for the kernel (4096 instructions)',
+  EBUSY: 'busy',
+  EPERM: 'operation not permitted',
+};
+
+export class SeccompError extends Error {
+  override readonly name: string = 'SeccompError';
+  /** Positive errno number (22 for EINVAL). */
+  readonly errno: number;
+  /** Symbolic errno (`"EINVAL"`), or `"E<number>"` when it has no name. */
+  readonly code: string;
+  /** The operation that failed, e.g. `"seccomp_rule_add"`. */
+  readonly op: string;
+
+  constructor(op: string, errno: number, detail?: string) {
+    const code = errnoName(errno) ?? `E${errno}`;
+    const hint = detail ?? HINTS[code] ?? 'failed';
+    super(`${op} failed: ${code} (${hint})`);
+    this.errno = errno;
+    this.code = code;
+    this.op = op;
+  }
+}
+
+/** A function or feature needs a newer libseccomp than the one loaded. */
+export class SeccompVersionError extends SeccompError {
+  override readonly name = 'SeccompVersionError';
+  readonly required: string;
+  constructor(op: string, required: string, found: string) {
+    super(op, 95, `needs libseccomp >= ${required}, this process has ${found}`);
+    this.required = required;
+  }
+}
+
+/** libseccomp (or seccomp itself) cannot be used in this process. */
+export class SeccompUnavailableError extends SeccompError {
+  override readonly name = 'SeccompUnavailableError';
+  constructor(op: string, detail: string) {
+    super(op, 38, detail);
+  }
+}
+
+/** A syscall name that no table knows; `suggestions` holds the closest known names. */
+export class UnknownSyscallError extends RangeError {
+  override readonly name = 'UnknownSyscallError';
+  readonly syscall: string;
+  readonly arch: string;
+  readonly suggestions: readonly string[];
+  constructor(syscall: string, arch: string, suggestions: readonly string[]) {
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
+    super(`Unknown syscall "${syscall}" on ${arch}.${hint}`);
+    this.syscall = syscall;
+    this.arch = arch;
+    this.suggestions = suggestions;
+  }
+}
+
+/** A BPF program the kernel's seccomp checker would refuse (or the emulator cannot run). */
+export class InvalidBpfError extends RangeError {
+  override readonly name = 'InvalidBpfError';
+  /** Index of the offending instruction, when there is one. */
+  readonly pc: number | undefined;
+  constructor(message: string, pc?: number) {
+    super(pc === undefined ? message : `instruction ${pc}: ${message}`);
+    this.pc = pc;
+  }
+}
+
+/** A profile (ours or OCI JSON) with mistakes; `problems` lists each one with its path. */
+export class ProfileError extends TypeError {
+  override readonly name = 'ProfileError';
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Invalid seccomp profile:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+/**
+ * The one funnel from a C return code to an exception: libseccomp returns -errno,
+ * libc returns -1 and sets errno (pass it as `errno`). Returns rc when it is not an error.
+ */
+export function check(rc: number | bigint, op: string, errno?: number): number {
+  const n = Number(rc);
+  if (n >= 0) return n;
+  throw new SeccompError(op, n === -1 && errno !== undefined && errno > 0 ? errno : -n);
+}
