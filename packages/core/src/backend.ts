@@ -43,7 +43,9 @@ export interface SeccompBackend {
   /**
    * Opens libseccomp (SECCOMP_LIBRARY_PATH first, then libseccomp.so.2) and libc.
    * Called lazily, once, by core; throws SeccompUnavailableError naming what was tried.
+   * With `{ seccomp: false }` only libc is bound (the libseccomp symbols are absent): the
+   * path that loads a precompiled BPF program on a machine without libseccomp.
    */
-  open(): NativeLibrary;
+  open(options?: { seccomp?: boolean }): NativeLibrary;
   readonly host: HostOps;
 }

@@ -98,10 +98,17 @@ export class ProfileError extends TypeError {
 
 /**
  * The one funnel from a C return code to an exception: libseccomp returns -errno,
- * libc returns -1 and sets errno (pass it as `errno`). Returns rc when it is not an error.
+ * libc returns -1 and sets errno (pass it in `errno`). `hints` gives an operation's own
+ * meaning of a code (seccomp_rule_add's EACCES means "same as the default action").
+ * Returns rc when it is not an error.
  */
-export function check(rc: number | bigint, op: string, errno?: number): number {
+export function check(
+  rc: number | bigint,
+  op: string,
+  opts: { errno?: number; hints?: Partial<Record<string, string>> } = {},
+): number {
   const n = Number(rc);
   if (n >= 0) return n;
-  throw new SeccompError(op, n === -1 && errno !== undefined && errno > 0 ? errno : -n);
+  const errno = n === -1 && opts.errno !== undefined && opts.errno > 0 ? opts.errno : -n;
+  throw new SeccompError(op, errno, opts.hints?.[errnoName(errno) ?? '']);
 }

@@ -76,7 +76,7 @@ export const SYMBOLS = {
   seccomp_transaction_reject: { lib: 'seccomp', params: ['ptr'], result: 'void', proto: 'void seccomp_transaction_reject(const scmp_filter_ctx ctx)', since: '2.6.0', optional: true },
   // --- libc ---
   prctl:              { lib: 'c', params: ['i32', 'u64', 'u64', 'u64', 'u64'], result: 'i32', proto: 'int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)' },
-  syscall:            { lib: 'c', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'i64', proto: 'long syscall(long number, long a1, long a2, long a3, long a4, long a5)' },
+  syscall:            { lib: 'c', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'i64', proto: 'long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6)' },
   free:               { lib: 'c', params: ['ptr'], result: 'void', proto: 'void free(void *ptr)' },
   __errno_location:   { lib: 'c', params: [], result: 'ptr', proto: 'int *__errno_location(void)' },
   memfd_create:       { lib: 'c', params: ['cstring', 'u32'], result: 'i32', proto: 'int memfd_create(const char *name, unsigned int flags)' },

@@ -1,1 +1,4 @@
-export {};
+/** @seccomp/core/testing — the conformance suite every runtime package runs. */
+export { defineConformanceSuite, type SuiteAdapter, type TestFn } from './suite.js';
+export { runChild, type ChildCommand, type ChildOutcome, type RunOptions } from './harness.js';
+export { SCENARIOS, PROBES, type Scenario, type ScenarioApi } from './scenarios.js';

@@ -1,0 +1,31 @@
+// The seed guide's first program, SECCOMP_MODE_STRICT, in Node.js — and why a JS runtime
+// needs the process-wide filter instead. Run: node examples/seed-strict-mode/main.mjs
+import { fileURLToPath } from 'node:url';
+import { rawSyscall, strictMode, strictModeFilter, loadProfile } from '@seccomp/node';
+import { describe, runChild } from '../shared/child.mjs';
+
+// Strict mode forbids everything but read/write/_exit/sigreturn, so print with a raw write(2).
+const say = (text) => rawSyscall('write', 1, new TextEncoder().encode(`${text}\n`), Buffer.byteLength(text) + 1);
+
+const mode = process.argv[2];
+if (mode === 'strict') {
+  say('step 1: unrestricted');
+  strictMode(); // prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)
+  say("step 2: only 'read', 'write', '_exit' and 'sigreturn' syscalls");
+  rawSyscall('dup2', 1, 2); // as in the seed: any other syscall is fatal
+  say('step 3: !! YOU SHOULD NOT SEE ME !!');
+} else if (mode === 'filter') {
+  say('step 1: unrestricted');
+  loadProfile(strictModeFilter()); // the same set, on every thread; anything else kills the process
+  say('step 2: read, write, exit, exit_group, rt_sigreturn on every thread');
+  rawSyscall('dup2', 1, 2);
+  say('step 3: !! YOU SHOULD NOT SEE ME !!');
+} else {
+  const self = fileURLToPath(import.meta.url);
+  console.log('seed example 1 — strict mode (prctl PR_SET_SECCOMP, SECCOMP_MODE_STRICT)');
+  console.log(`  verdict: ${describe(await runChild(self, 'strict'))}`);
+  console.log('  Strict mode binds only the calling thread and kills only it: Node’s other threads');
+  console.log('  keep the process alive, so it hangs. The process-wide equivalent as a filter:');
+  console.log('seed example 1b — strictModeFilter() (TSYNC, killProcess)');
+  console.log(`  verdict: ${describe(await runChild(self, 'filter'))}`);
+}

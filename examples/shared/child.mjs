@@ -1,0 +1,41 @@
+// Runs this same script as a child process and describes how the kernel ended it.
+// Both seed examples need it: a filter that kills must never run in the demo's own process.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+function threadStates(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return { tid: Number(tid), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) };
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Starts `node <script> <mode>`, echoes its output, and resolves with how it ended. */
+export function runChild(script, mode, { hangAfterMs = 1500 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (d) => process.stdout.write(`    ${String(d).trimEnd().replace(/\n/g, '\n    ')}\n`));
+    let hung;
+    const timer = setTimeout(() => {
+      hung = threadStates(child.pid);
+      child.kill('SIGKILL');
+    }, hangAfterMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, hung, pid: child.pid });
+    });
+  });
+}
+
+export function describe({ code, signal, hung, pid }) {
+  if (hung) {
+    const main = hung.find((t) => t.tid === pid);
+    const alive = hung.filter((t) => t.state !== 'Z').length;
+    return `hung: main thread ${main?.state === 'Z' ? 'dead' : main?.state ?? 'gone'}, ${alive} other thread(s) still alive — the demo killed it`;
+  }
+  return signal ? `killed by ${signal}` : `exited with code ${code}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * createSeccomp(backend): the whole public API bound to one runtime's FFI. Each runtime
+ * package calls it once and re-exports the result, so the API is identical everywhere.
+ */
+import { Action, type Action as ActionT } from './actions.js';
+import type { SeccompBackend } from './backend.js';
+import { ProfileError } from './errors.js';
+import { SyscallFilter as BaseFilter, type FilterOptions } from './filter.js';
+import { formatVersion, type Capabilities, type LibraryVersion } from './library.js';
+import { loadBpf, strictMode, type LoadBpfOptions } from './loadbpf.js';
+import { Native } from './native.js';
+import { NotifySupervisor, takeFd } from './notify.js';
+import { rawSyscall, type SyscallArg, type SyscallResult } from './rawsyscall.js';
+import { findRuleConflicts, validateProfile, type Profile } from './profile/index.js';
+import { buildFilter } from './build.js';
+import { readStatus, type ProcessStatus } from './status.js';
+import { archInfo, nativeArch, type ArchName } from './arch.js';
+import { syscallNames } from './syscalls/index.js';
+
+export interface Seccomp {
+  /** libseccomp's filter context. `new SyscallFilter(Action.errno("EPERM"))`. */
+  readonly SyscallFilter: new (defaultAction: ActionT, options?: FilterOptions) => BaseFilter;
+  /** The loaded libseccomp's version. */
+  libraryVersion(): LibraryVersion & { text: string };
+  /** seccomp_api_get: the kernel features libseccomp found (1–7). */
+  apiLevel(): number;
+  /** seccomp_api_set: pretend the kernel offers fewer features (tests). */
+  setApiLevel(level: number): void;
+  /** Which optional libseccomp functions are present (loads the library on first access). */
+  readonly capabilities: Capabilities;
+  /** libseccomp's own resolution: `syscallResolveName("openat")` → native number (pseudo numbers too). */
+  syscallResolveName(name: string, arch?: ArchName): number;
+  /** libseccomp's own reverse lookup, or undefined. */
+  syscallResolveNum(nr: number, arch?: ArchName): string | undefined;
+  /** Profile → BPF through libseccomp. Refuses conflicting rules. */
+  compile(profile: Profile): Uint8Array;
+  /** Builds the profile with libseccomp and loads it (TSYNC by default). */
+  loadProfile(profile: Profile): void;
+  /** Installs a ready BPF program with seccomp(2); libseccomp is not needed. */
+  loadBpf(bpf: Uint8Array, options?: LoadBpfOptions): void;
+  /** prctl SECCOMP_MODE_STRICT on the calling thread (see the docs: kills one thread only). */
+  strictMode(): void;
+  /** The process-wide equivalent of strict mode as a filter profile. */
+  strictModeFilter(): Profile;
+  /** Per-thread seccomp state from /proc/<pid>/task/<tid>/status. */
+  status(pid?: number): ProcessStatus;
+  /** A supervisor for a user-notification fd (Action.notify). */
+  notifySupervisor(fd: number): NotifySupervisor;
+  /** Copies another process's fd into this one (pidfd_getfd), e.g. its notify fd. */
+  takeFd(pid: number, fd: number): number;
+  /** One syscall, made directly: `rawSyscall("getppid")` → { ret, errno }. */
+  rawSyscall(syscall: string | number, ...args: SyscallArg[]): SyscallResult;
+  /** @internal the shared native wrapper (benchmarks, tests). */
+  readonly native: Native;
+}
+
+/** Refuses a profile libseccomp would silently collapse (it keeps the first rule). */
+export function assertNoConflicts(profile: Profile): void {
+  const conflicts = findRuleConflicts(profile);
+  if (conflicts.length) throw new ProfileError(conflicts.map((c) => c.message));
+}
+
+/** The strict-mode set, on every thread, as a filter; anything else kills the process. */
+export function strictModeProfile(arch: ArchName = nativeArch()): Profile {
+  const known = new Set<string>(syscallNames(arch));
+  const names = ['read', 'write', 'exit', 'exit_group', 'rt_sigreturn', 'sigreturn'].filter((n) => known.has(n));
+  return validateProfile({ defaultAction: Action.killProcess, rules: [{ syscalls: names, action: Action.allow }] });
+}
+
+export function createSeccomp(backend: SeccompBackend): Seccomp {
+  const native = new Native(backend);
+  class SyscallFilter extends BaseFilter {
+    constructor(defaultAction: ActionT, options?: FilterOptions) {
+      super(native, defaultAction, options);
+    }
+  }
+  const token = (arch?: ArchName) => (arch === undefined ? 0 : archInfo(arch).token);
+  const prepare = (profile: Profile) => {
+    const valid = validateProfile(profile);
+    assertNoConflicts(valid);
+    return buildFilter((def, opts) => new SyscallFilter(def, opts), valid, nativeArch(backend.host.machine()));
+  };
+  return {
+    SyscallFilter,
+    libraryVersion: () => {
+      const v = native.version();
+      return { ...v, text: formatVersion(v) };
+    },
+    apiLevel: () => native.sym.seccomp_api_get(),
+    setApiLevel: (level) => {
+      if (!Number.isInteger(level) || level < 1) throw new RangeError(`An API level is a positive integer, got ${level}.`);
+      native.sym.seccomp_api_set(level);
+    },
+    get capabilities() {
+      return native.capabilities();
+    },
+    syscallResolveName: (name, arch) => native.sym.seccomp_syscall_resolve_name_arch(token(arch), native.cstr(name)),
+    syscallResolveNum: (nr, arch) => {
+      const p = native.sym.seccomp_syscall_resolve_num_arch(token(arch), nr);
+      if (native.lib.isNull(p)) return undefined;
+      const name = native.lib.readCString(p) ?? undefined;
+      native.sym.free(p);
+      return name;
+    },
+    compile: (profile) => {
+      using filter = prepare(profile);
+      return filter.exportBpf();
+    },
+    loadProfile: (profile) => {
+      using filter = prepare(profile);
+      filter.load();
+    },
+    loadBpf: (bpf, options) => loadBpf(native, bpf, options),
+    strictMode: () => strictMode(native),
+    strictModeFilter: () => strictModeProfile(nativeArch(backend.host.machine())),
+    status: (pid) => readStatus(backend.host, pid),
+    notifySupervisor: (fd) => new NotifySupervisor(native, fd),
+    takeFd: (pid, fd) => takeFd(native, pid, fd),
+    rawSyscall: (syscall, ...args) => rawSyscall(native, syscall, args),
+    native,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Entry point of every child process the conformance suite starts. The child imports the
+ * runtime package under test (its URL is argv[0]), runs one scenario and reports JSON lines
+ * on stdout (`@@ {...}`), so the parent can see how far it got even when the kernel kills it.
+ *
+ * Usage: <runtime> child.js <package-url> <scenario> <params-json>
+ */
+import { SCENARIOS, type ScenarioApi } from './scenarios.js';
+
+declare const Deno: { args: string[]; exit(code: number): never } | undefined;
+
+function argv(): string[] {
+  if (typeof Deno !== 'undefined') return Deno.args;
+  return (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+}
+
+export function report(value: unknown): void {
+  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  // One write per line keeps lines whole even if the process dies right after.
+  (globalThis as unknown as { process: { stdout: { write(s: string): void } } }).process.stdout.write(`@@ ${text}\n`);
+}
+
+async function main(): Promise<void> {
+  const [url, name, params] = argv();
+  if (!url || !name) throw new Error('usage: child <package-url> <scenario> [params-json]');
+  const scenario = SCENARIOS[name];
+  if (!scenario) throw new Error(`unknown scenario ${name}`);
+  const api = (await import(url)) as ScenarioApi;
+  const result = await scenario(api, params ? JSON.parse(params) : {}, report);
+  report({ done: true, result });
+}
+
+main().then(
+  () => {
+    // Exit explicitly: a filtered process may hold timers or threads that keep it alive.
+    (globalThis as unknown as { process: { exit(c: number): void } }).process.exit(0);
+  },
+  (err: unknown) => {
+    const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
+    report({ error: { name: e?.name, message: e?.message, code: e?.code, errno: e?.errno, op: e?.op, suggestions: e?.suggestions, problems: e?.problems } });
+    (globalThis as unknown as { process: { exit(c: number): void } }).process.exit(3);
+  },
+);

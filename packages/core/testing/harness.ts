@@ -1,0 +1,95 @@
+/**
+ * The parent side: start a child of the runtime under test, collect its reports, and tell
+ * how it ended — exit code, signal, or hung with its main thread dead (a thread-only kill).
+ * Uses node:child_process and node:fs, which Node, Bun and Deno all provide.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+export interface ChildCommand {
+  /** Executable and leading arguments, e.g. [node], [bun], [deno, run, -A]. */
+  argv: string[];
+  /** Absolute path of the built child entry (dist/testing/child.js). */
+  entry: string;
+  /** URL of the runtime package's entry, imported by the child. */
+  packageUrl: string;
+}
+
+export interface ChildOutcome {
+  code: number | null;
+  signal: string | null;
+  /** The child did not exit by itself within the timeout. */
+  hung: boolean;
+  /** When it hung: each thread's state letter from /proc (Z = dead, awaiting reaping). */
+  threadStates?: Record<string, string>;
+  reports: Record<string, unknown>[];
+  /** The final result, when the scenario finished. */
+  result?: unknown;
+  error?: { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Called with each report as it arrives (e.g. to start a supervisor). */
+  onReport?: (report: Record<string, unknown>, pid: number) => void;
+}
+
+function threadStates(pid: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      out[tid] = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    }
+  } catch {
+    // The process went away while we looked.
+  }
+  return out;
+}
+
+function parseReports(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('@@ '))
+    .map((l) => JSON.parse(l.slice(3)) as Record<string, unknown>);
+}
+
+export function runChild(cmd: ChildCommand, scenario: string, params: unknown = {}, opts: RunOptions = {}): Promise<ChildOutcome> {
+  const [exe, ...lead] = cmd.argv;
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe!, [...lead, cmd.entry, cmd.packageUrl, scenario, JSON.stringify(params)], {
+      env: { ...process.env, UV_USE_IO_URING: '0', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let seen = 0;
+    let hung = false;
+    let states: Record<string, string> | undefined;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const reports = parseReports(stdout);
+      for (; seen < reports.length; seen++) opts.onReport?.(reports[seen]!, child.pid!);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      hung = true;
+      states = threadStates(child.pid!);
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 15000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const reports = parseReports(stdout);
+      const done = reports.find((r) => r.done) as { result?: unknown } | undefined;
+      const failed = reports.find((r) => r.error) as ChildOutcome['error'] extends infer E ? { error: E } : never;
+      resolve({
+        code, signal, hung, threadStates: states, reports, result: done?.result,
+        error: failed?.error, stdout, stderr,
+      });
+    });
+  });
+}

@@ -1,0 +1,222 @@
+/**
+ * What a child process does, one function per scenario. Each loads a filter into the real
+ * kernel, then makes real syscalls and reports what the kernel answered. Scenarios use the
+ * runtime package's public API only (the same exports on Node, Bun and Deno).
+ */
+import type * as Core from '../src/index.js';
+import type { Capabilities, Seccomp } from '../src/index.js';
+
+export type ScenarioApi = typeof Core & Omit<Seccomp, 'capabilities' | 'native'> & { capabilities(): Capabilities };
+export type Report = (value: unknown) => void;
+export type Scenario = (api: ScenarioApi, params: any, report: Report) => unknown;
+
+/** Seven syscalls that ignore their arguments: one per comparison operator, so rules never overlap. */
+export const PROBES = ['getppid', 'getpid', 'getuid', 'getgid', 'geteuid', 'getegid', 'gettid'] as const;
+
+function errorInfo(err: unknown) {
+  const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
+  return { name: e.name, message: e.message, code: e.code, errno: e.errno, op: e.op, suggestions: e.suggestions, problems: e.problems };
+}
+
+function attempt(fn: () => unknown) {
+  try {
+    return { ok: true as const, value: fn() };
+  } catch (err) {
+    return { ok: false as const, error: errorInfo(err) };
+  }
+}
+
+async function attemptAsync(fn: () => Promise<unknown>) {
+  try {
+    await fn();
+    return 'ok';
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
+
+function writeLine(api: ScenarioApi, text: string): void {
+  // A raw write(2): in strict mode even the runtime's own stdout path may be fatal.
+  api.rawSyscall('write', 1, new TextEncoder().encode(`${text}\n`), text.length + 1);
+}
+
+const node = {
+  fs: () => import('node:fs'),
+  os: () => import('node:os'),
+  path: () => import('node:path'),
+};
+
+async function tempDir(): Promise<string> {
+  const [{ mkdtempSync }, { tmpdir }, { join }] = await Promise.all([node.fs(), node.os(), node.path()]);
+  return mkdtempSync(join(tmpdir(), 'seccomp-test-'));
+}
+
+export const SCENARIOS: Record<string, Scenario> = {
+  /** One action on getppid; the parent judges how the child ended. */
+  action(api, { action, handleSigsys }: { action: string; handleSigsys?: boolean }, report) {
+    const proc = (globalThis as any).process;
+    if (handleSigsys) proc.on('SIGSYS', () => report({ sigsys: true }));
+    const filter = new api.SyscallFilter(api.Action.allow);
+    filter.addRule(api.parseAction(action), 'getppid').load();
+    report({ loaded: true });
+    const r = api.rawSyscall('getppid');
+    report({ syscall: r });
+    if (handleSigsys) return new Promise((res) => setTimeout(() => res(r), 300));
+    return r;
+  },
+
+  /** Every operator on a real argument register: one probe syscall per operator. */
+  compare(api, { width, ops, values }: { width: 32 | 64; ops: string[]; values: string[] }) {
+    const filter = new api.SyscallFilter(api.Action.allow);
+    const build = width === 32 ? api.arg32 : api.arg;
+    ops.forEach((op, i) => {
+      const b = build(0) as any;
+      const c = op === 'maskedEq' ? b.maskedEq(0xff00n, 0x1200n) : b[op](BigInt(values[0]!));
+      filter.addRule(api.Action.errno(77), PROBES[i]!, c);
+    });
+    filter.load();
+    return ops.map((op, i) => ({
+      op,
+      results: values.map((v) => api.rawSyscall(PROBES[i]!, BigInt(v)).errno),
+    }));
+  },
+
+  /** Threadpool I/O with TSYNC off or on. */
+  async tsync(api, { tsync }: { tsync: boolean }) {
+    const fs = await node.fs();
+    const dir = await tempDir();
+    // Make sure the runtime's pool threads exist before the filter is loaded.
+    await Promise.all(Array.from({ length: 8 }, () => fs.promises.stat(dir)));
+    const filter = new api.SyscallFilter(api.Action.allow, { tsync });
+    filter.addRule(api.Action.errno('EPERM'), 'mkdir').addRule(api.Action.errno('EPERM'), 'mkdirat').load();
+    const sync = attempt(() => fs.mkdirSync(`${dir}/sync`));
+    const promises = await attemptAsync(() => fs.promises.mkdir(`${dir}/promises`));
+    const callback = await attemptAsync(() => new Promise<void>((res, rej) => fs.mkdir(`${dir}/callback`, (e: unknown) => (e ? rej(e) : res()))));
+    return { sync: sync.ok ? 'ok' : sync.error.message?.includes('EPERM') ? 'EPERM' : sync.error.code, promises, callback, status: api.status() };
+  },
+
+  /** compile() a profile, then install the bytes with loadBpf(). */
+  loadBpf(api, { allThreads }: { allThreads?: boolean }) {
+    const bpf = api.compile({ defaultAction: api.Action.allow, rules: [{ syscalls: ['getppid'], action: api.Action.errno(66) }] });
+    api.loadBpf(bpf, { allThreads });
+    return { bytes: bpf.length, getppid: api.rawSyscall('getppid'), getpid: api.rawSyscall('getpid').errno, status: api.status() };
+  },
+
+  /** The seed's first program: strict mode, then a forbidden syscall. */
+  strictMode(api) {
+    writeLine(api, 'step 1: unrestricted');
+    api.strictMode();
+    writeLine(api, "step 2: only 'read', 'write', '_exit' and 'sigreturn' syscalls");
+    api.rawSyscall('getppid');
+    writeLine(api, 'step 3: !! YOU SHOULD NOT SEE ME !!');
+  },
+
+  /** The process-wide strict filter: the first forbidden syscall kills the whole process. */
+  strictModeFilter(api) {
+    const profile = api.strictModeFilter();
+    writeLine(api, 'step 1: unrestricted');
+    api.loadProfile(profile);
+    writeLine(api, 'step 2: read, write, exit, exit_group, rt_sigreturn on every thread');
+    api.rawSyscall('getppid');
+    writeLine(api, 'step 3: !! YOU SHOULD NOT SEE ME !!');
+  },
+
+  /** The seed's second program (filter mode), with killProcess as its default. */
+  seedFilter(api) {
+    writeLine(api, 'step 1: unrestricted');
+    const f = new api.SyscallFilter(api.Action.killProcess);
+    for (const name of ['rt_sigreturn', 'exit', 'read', 'write']) f.addRule(api.Action.allow, name);
+    f.addRule(api.Action.allow, 'dup2', api.arg(0).eq(1), api.arg(1).eq(2));
+    f.load();
+    writeLine(api, "step 2: only 'write' and dup2(1, 2) syscalls");
+    api.rawSyscall('dup2', 1, 2);
+    writeLine(api, 'step 3: stderr redirected to stdout');
+    api.rawSyscall('dup2', 2, 42);
+    writeLine(api, 'step 4: !! YOU SHOULD NOT SEE ME !!');
+  },
+
+  /** A filter that sends getppid to a supervisor, which answers for the kernel. */
+  notifyTarget(api, _params, report) {
+    const filter = new api.SyscallFilter(api.Action.allow);
+    filter.addRule(api.Action.notify, 'getppid').load();
+    report({ notifyFd: filter.notifyFd(), pid: (globalThis as any).process.pid });
+    return api.rawSyscall('getppid');
+  },
+
+  /** The supervisor: take the target's notify fd, answer one notification. */
+  notifySupervisor(api, { pid, fd, val }: { pid: number; fd: number; val: number }) {
+    const local = api.takeFd(pid, fd);
+    using sup = api.notifySupervisor(local);
+    const n = sup.receive();
+    const valid = sup.idValid(n.id);
+    sup.respond({ id: n.id, val });
+    return { pid: n.pid, syscall: api.syscallName(n.syscall), valid };
+  },
+
+  /** Each error path, end to end; nothing is loaded. */
+  errors(api) {
+    const { Action, arg, SyscallFilter } = api;
+    const out: Record<string, unknown> = {};
+    out.unknownSyscall = attempt(() => new SyscallFilter(Action.allow).addRule(Action.errno(1), 'opnat'));
+    out.conflict = attempt(() => {
+      const f = new SyscallFilter(Action.allow);
+      f.addRule(Action.errno(1), 'mkdir', arg(1).eq(0o700));
+      f.addRule(Action.errno(2), 'mkdir', arg(1).eq(0o700));
+    });
+    out.sameAsDefault = attempt(() => new SyscallFilter(Action.allow).addRule(Action.allow, 'getppid'));
+    out.archMismatch = attempt(() => {
+      const f = new SyscallFilter(Action.allow);
+      f.addArch('aarch64');
+      f.addRuleExact(Action.errno(1), 'open');
+    });
+    out.duplicateUnconditional = attempt(() =>
+      api.compile({ defaultAction: Action.allow, rules: [
+        { syscalls: ['getppid'], action: Action.errno(1) },
+        { syscalls: ['getppid'], action: Action.errno(2) },
+      ] }),
+    );
+    out.badArgIndex = attempt(() => arg(6));
+    out.badErrno = attempt(() => Action.errno('ENOPE'));
+    out.released = attempt(() => {
+      const f = new SyscallFilter(Action.allow);
+      f.release();
+      f.release();
+      f.addRule(Action.errno(1), 'getppid');
+    });
+    return out;
+  },
+
+  /** A profile that fails halfway must leave the process exactly as it was. */
+  async failedBuild(api) {
+    const fs = await node.fs();
+    const dir = await tempDir();
+    const before = api.status().threads.map((t) => t.seccomp);
+    const failure = attempt(() =>
+      api.loadProfile({ defaultAction: api.Action.allow, rules: [
+        { syscalls: ['mkdir', 'mkdirat'], action: api.Action.errno('EPERM') },
+        { syscalls: ['opnat'], action: api.Action.errno('EPERM') },
+      ] }),
+    );
+    const mkdir = attempt(() => fs.mkdirSync(`${dir}/still-works`));
+    return { before, failure, after: api.status().threads.map((t) => t.seccomp), mkdir: mkdir.ok };
+  },
+
+  /** What a process without a usable libseccomp sees. */
+  libraryMissing(api) {
+    return { version: attempt(() => api.libraryVersion()), filter: attempt(() => new api.SyscallFilter(api.Action.allow)) };
+  },
+
+  /** Library facts, for tests that need them in the parent. */
+  info(api) {
+    return { version: api.libraryVersion(), apiLevel: api.apiLevel(), capabilities: api.capabilities(), status: api.status() };
+  },
+
+  /** Loads a ready program and makes the listed raw syscalls (the corpus's kernel check). */
+  rawCalls(api, { bpf, calls }: { bpf: number[]; calls: { nr: number; args: string[] }[] }) {
+    api.loadBpf(new Uint8Array(bpf));
+    return calls.map((c) => {
+      const r = api.rawSyscall(c.nr, ...c.args.map((a) => BigInt(a)));
+      return r.ret === -1 ? r.errno : 0;
+    });
+  },
+};

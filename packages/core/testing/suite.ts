@@ -1,0 +1,203 @@
+/**
+ * The conformance suite every backend runs. Each test starts a child process of the runtime
+ * under test (see child.ts), which loads a filter into the real kernel; the parent asserts.
+ * A backend adapts it in a few lines: its runner's `test`, and how to start a child.
+ */
+import assert from 'node:assert/strict';
+import { conditionHolds, arg, arg32, type CompareOp } from '../src/index.js';
+import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
+
+export type TestFn = (name: string, fn: () => Promise<void>) => void;
+
+export interface SuiteAdapter {
+  runtime: 'node' | 'bun' | 'deno';
+  test: TestFn;
+  command: ChildCommand;
+  /** The machine's arch as libseccomp names it (tests of x86_64-only syscalls skip elsewhere). */
+  arch: string;
+}
+
+const EPERM = 1;
+const ENOSYS = 38;
+
+function describeOutcome(o: ChildOutcome): string {
+  return `code=${o.code} signal=${o.signal} hung=${o.hung}\nstdout:\n${o.stdout}\nstderr:\n${o.stderr.slice(0, 4000)}`;
+}
+
+function expectResult(o: ChildOutcome): any {
+  assert.equal(o.error, undefined, `child failed: ${JSON.stringify(o.error)}\n${describeOutcome(o)}`);
+  assert.equal(o.code, 0, describeOutcome(o));
+  return o.result;
+}
+
+/** A process whose main thread was killed but which lives on in its other threads. */
+function assertMainThreadDeadProcessHung(o: ChildOutcome, pidHint?: number): void {
+  assert.equal(o.hung, true, `expected the process to hang after its main thread died\n${describeOutcome(o)}`);
+  const states = o.threadStates ?? {};
+  const tids = Object.keys(states).map(Number).sort((a, b) => a - b);
+  const leader = String(pidHint ?? tids[0]);
+  assert.ok(tids.length > 1, `other threads should still be alive: ${JSON.stringify(states)}`);
+  assert.equal(states[leader], 'Z', `main thread should be dead (Z): ${JSON.stringify(states)}`);
+}
+
+const OPS: CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maskedEq'];
+
+export function defineConformanceSuite(a: SuiteAdapter): void {
+  const run = (scenario: string, params?: unknown, opts?: Parameters<typeof runChild>[3]) => runChild(a.command, scenario, params, opts);
+  const t = (name: string, fn: () => Promise<void>) => a.test(`[${a.runtime}] ${name}`, fn);
+
+  t('action allow: the syscall runs', async () => {
+    const r = expectResult(await run('action', { action: 'allow' }));
+    assert.equal(r.errno, 0);
+    assert.equal(r.ret, process.pid, 'getppid returns the test runner, the child’s parent');
+  });
+
+  t('action errno(n): the syscall fails with the chosen errno', async () => {
+    const r = expectResult(await run('action', { action: 'errno(99)' }));
+    assert.deepEqual(r, { ret: -1, errno: 99 });
+  });
+
+  t('action killProcess: the child dies of SIGSYS', async () => {
+    const o = await run('action', { action: 'killProcess' });
+    assert.equal(o.signal, 'SIGSYS', describeOutcome(o));
+    assert.ok(o.reports.some((r) => r.loaded), 'the filter was loaded before the fatal call');
+    assert.ok(!o.reports.some((r) => r.syscall), 'nothing ran after the fatal call');
+  });
+
+  t('action killThread: only the calling (main) thread dies, the process hangs', async () => {
+    const o = await run('action', { action: 'killThread' }, { timeoutMs: 2500 });
+    assert.ok(o.reports.some((r) => r.loaded));
+    assert.ok(!o.reports.some((r) => r.syscall), describeOutcome(o));
+    assertMainThreadDeadProcessHung(o);
+  });
+
+  t('action log: the syscall runs (and is logged)', async () => {
+    const r = expectResult(await run('action', { action: 'log' }));
+    assert.equal(r.errno, 0);
+    assert.equal(r.ret, process.pid);
+  });
+
+  t('action trace with no tracer: ENOSYS', async () => {
+    const r = expectResult(await run('action', { action: 'trace(7)' }));
+    assert.deepEqual(r, { ret: -1, errno: ENOSYS });
+  });
+
+  t('action trap: SIGSYS is delivered to the process', async () => {
+    const o = await run('action', { action: 'trap' });
+    assert.ok(o.reports.some((r) => r.loaded));
+    assert.equal(o.signal, 'SIGSYS', `no handler: the default disposition of SIGSYS ends the process\n${describeOutcome(o)}`);
+  });
+
+  t('action notify: a supervisor process answers for the kernel', async () => {
+    let supervisor: Promise<ChildOutcome> | undefined;
+    const target = await run('notifyTarget', {}, {
+      onReport: (r, pid) => {
+        if (typeof r.notifyFd === 'number') supervisor = run('notifySupervisor', { pid, fd: r.notifyFd, val: 4242 });
+      },
+    });
+    assert.ok(supervisor, describeOutcome(target));
+    const sup = expectResult(await supervisor!);
+    assert.deepEqual(expectResult(target), { ret: 4242, errno: 0 });
+    assert.equal(sup.syscall, 'getppid');
+    assert.equal(sup.valid, true);
+  });
+
+  for (const width of [64, 32] as const) {
+    t(`every comparison operator on a real ${width}-bit argument`, async () => {
+      const values = width === 64
+        ? ['0', '1', '5', '4660', '4607', '4352', '4294967295', '4294967296', '18446744073709551615', '9223372036854775808']
+        : ['0', '1', '5', '4660', '4607', '4352', '4294967295', '4294967196', '18446744069414584320', '1311768467463790320'];
+      const limit = width === 64 ? 4294967296n : 4660n;
+      const r = expectResult(await run('compare', { width, ops: OPS, values: [String(limit), ...values] }));
+      const build = width === 32 ? arg32 : arg;
+      for (const { op, results } of r as { op: CompareOp; results: number[] }[]) {
+        const b = build(0) as any;
+        const cond = op === 'maskedEq' ? b.maskedEq(0xff00n, 0x1200n) : b[op](limit);
+        const expected = [String(limit), ...values].map((v) => (conditionHolds(cond, BigInt(v)) ? 77 : 0));
+        assert.deepEqual(results, expected, `${op} (${width}-bit) on ${[limit, ...values].join(', ')}`);
+      }
+    });
+  }
+
+  t('TSYNC off: threadpool I/O escapes the filter', async () => {
+    const r = expectResult(await run('tsync', { tsync: false }));
+    assert.equal(r.sync, 'EPERM');
+    assert.ok(r.promises === 'ok' || r.callback === 'ok', `some pool call should escape: ${JSON.stringify(r)}`);
+    assert.ok(r.status.threads.some((th: { seccomp: number }) => th.seccomp === 0), 'some threads are unfiltered');
+  });
+
+  t('TSYNC on (default): every thread is filtered', async () => {
+    const r = expectResult(await run('tsync', { tsync: true }));
+    assert.deepEqual([r.sync, r.promises, r.callback], ['EPERM', 'EPERM', 'EPERM']);
+    assert.ok(r.status.threads.length > 1);
+    for (const th of r.status.threads) assert.equal(th.seccomp, 2, `thread ${th.tid} (${th.name})`);
+    assert.equal(r.status.allFiltered, true);
+  });
+
+  t('loadBpf installs a compiled profile on every thread', async () => {
+    const r = expectResult(await run('loadBpf', {}));
+    assert.deepEqual(r.getppid, { ret: -1, errno: 66 });
+    assert.equal(r.getpid, 0);
+    for (const th of r.status.threads) assert.equal(th.seccomp, 2);
+    assert.ok(r.status.threads.every((th: { noNewPrivs: boolean }) => th.noNewPrivs));
+  });
+
+  t('strictMode(): write works, the next syscall kills the main thread only', async () => {
+    const o = await run('strictMode', {}, { timeoutMs: 2500 });
+    assert.match(o.stdout, /step 1: unrestricted\nstep 2: only/);
+    assert.doesNotMatch(o.stdout, /YOU SHOULD NOT SEE ME/);
+    assertMainThreadDeadProcessHung(o);
+  });
+
+  t('strictModeFilter(): the process-wide equivalent kills the whole process', async () => {
+    const o = await run('strictModeFilter');
+    assert.match(o.stdout, /step 1: unrestricted\n/);
+    assert.doesNotMatch(o.stdout, /YOU SHOULD NOT SEE ME/);
+    assert.equal(o.signal, 'SIGSYS', describeOutcome(o));
+  });
+
+  if (a.arch === 'x86_64') {
+    t("the seed's filter-mode example: dup2(1, 2) allowed, dup2(2, 42) kills", async () => {
+      const o = await run('seedFilter');
+      assert.match(o.stdout, /step 2: only 'write' and dup2\(1, 2\) syscalls\nstep 3: stderr redirected to stdout\n/);
+      assert.doesNotMatch(o.stdout, /YOU SHOULD NOT SEE ME/);
+      assert.equal(o.signal, 'SIGSYS', describeOutcome(o));
+    });
+  }
+
+  t('errors: each mistake is a typed error that says what to do', async () => {
+    const r = expectResult(await run('errors'));
+    assert.equal(r.unknownSyscall.error.name, 'UnknownSyscallError');
+    assert.ok(r.unknownSyscall.error.suggestions.includes('openat'), JSON.stringify(r.unknownSyscall));
+    assert.equal(r.conflict.error.code, 'EEXIST');
+    assert.match(r.conflict.error.message, /mkdir/);
+    assert.equal(r.sameAsDefault.error.code, 'EACCES');
+    assert.match(r.sameAsDefault.error.message, /same as the filter default action/);
+    assert.equal(r.archMismatch.error.code, 'EDOM');
+    assert.equal(r.duplicateUnconditional.error.name, 'ProfileError');
+    assert.match(r.duplicateUnconditional.error.message, /rules\[0\].*rules\[1\]|rules\[1\].*rules\[0\]/s);
+    assert.equal(r.badArgIndex.error.name, 'RangeError');
+    assert.equal(r.badErrno.error.name, 'RangeError');
+    assert.match(r.released.error.message, /released/);
+  });
+
+  t('a profile that fails to build leaves the process unfiltered', async () => {
+    const r = expectResult(await run('failedBuild'));
+    assert.equal(r.failure.ok, false);
+    assert.equal(r.failure.error.name, 'UnknownSyscallError');
+    assert.deepEqual(r.after, r.before);
+    assert.ok(r.after.every((s: number) => s === 0));
+    assert.equal(r.mkdir, true);
+  });
+
+  t('libseccomp missing: a SeccompUnavailableError that says how to install it', async () => {
+    const r = expectResult(await run('libraryMissing', {}, { env: { SECCOMP_LIBRARY_PATH: '/nonexistent/libseccomp.so.2' } }));
+    for (const attemptResult of [r.version, r.filter]) {
+      assert.equal(attemptResult.error.name, 'SeccompUnavailableError');
+      assert.match(attemptResult.error.message, /\/nonexistent\/libseccomp\.so\.2/);
+      assert.match(attemptResult.error.message, /apt-get install libseccomp2/);
+    }
+  });
+
+  void EPERM;
+}
