@@ -25,7 +25,9 @@ if (mode === 'strict') {
   console.log('seed example 1 — strict mode (prctl PR_SET_SECCOMP, SECCOMP_MODE_STRICT)');
   console.log(`  verdict: ${describe(await runChild(self, 'strict'))}`);
   console.log('  Strict mode binds only the calling thread and kills only it: Node’s other threads');
-  console.log('  keep the process alive, so it hangs. The process-wide equivalent as a filter:');
+  console.log('  keep the process alive, so it hangs. Step 2 may never print: on x86 strict mode also');
+  console.log('  disables the TSC, the runtime reads it, and its fault handler makes a forbidden call.');
+  console.log('  The process-wide equivalent as a filter:');
   console.log('seed example 1b — strictModeFilter() (TSYNC, killProcess)');
   console.log(`  verdict: ${describe(await runChild(self, 'filter'))}`);
 }

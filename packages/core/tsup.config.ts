@@ -13,7 +13,7 @@ export default defineConfig([
     // The conformance suite runs in each runtime's test runner and child processes (ESM only).
     entry: { 'testing/index': 'testing/index.ts', 'testing/child': 'testing/child.ts' },
     format: ['esm'],
-    dts: { entry: { 'testing/index': 'testing/index.ts' } },
+    dts: { entry: { 'testing/index': 'testing/index.ts' }, compilerOptions: { types: ['node'] } },
     target: 'es2022',
     platform: 'node',
     external: [/^node:/],

@@ -114,7 +114,7 @@ const MACHINE_TO_ARCH: Record<string, ArchName> = {
 export function nativeArch(hint?: string): ArchName {
   const g = globalThis as { process?: { arch?: string }; Deno?: { build?: { arch?: string } } };
   const machine = hint ?? g.Deno?.build?.arch ?? g.process?.arch;
-  const arch = machine === undefined ? undefined : MACHINE_TO_ARCH[machine];
+  const arch = machine !== undefined && Object.hasOwn(MACHINE_TO_ARCH, machine) ? MACHINE_TO_ARCH[machine] : undefined;
   if (!arch) throw new RangeError(`Cannot tell the native architecture from ${JSON.stringify(machine)}; pass one of ${ARCH_NAMES.join(', ')}.`);
   return arch;
 }

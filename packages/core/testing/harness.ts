@@ -71,7 +71,8 @@ export function runChild(cmd: ChildCommand, scenario: string, params: unknown = 
     let states: Record<string, string> | undefined;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      const reports = parseReports(stdout);
+      // A report larger than one pipe read arrives in pieces: parse complete lines only.
+      const reports = parseReports(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
       for (; seen < reports.length; seen++) opts.onReport?.(reports[seen]!, child.pid!);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
