@@ -17,7 +17,7 @@ import type { ScenarioApi } from './scenarios.js';
  */
 const RUNTIME_SYSCALLS = [
   'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'preadv2', 'pwritev2', 'close', 'close_range',
-  'open', 'openat', 'openat2', 'stat', 'fstat', 'lstat', 'newfstatat', 'statx', 'lseek', 'getdents64', 'readlink', 'readlinkat',
+  'openat', 'openat2', 'fstat', 'newfstatat', 'statx', 'lseek', 'getdents64', 'readlink', 'readlinkat',
   'access', 'faccessat', 'faccessat2', 'getcwd', 'fcntl', 'ioctl', 'dup', 'dup2', 'dup3', 'pipe', 'pipe2', 'eventfd', 'eventfd2',
   'mmap', 'munmap', 'mprotect', 'mremap', 'madvise', 'msync', 'mincore', 'mlock', 'munlock', 'brk', 'membarrier',
   'futex', 'futex_waitv', 'set_robust_list', 'get_robust_list', 'set_tid_address', 'rseq', 'clone', 'clone3', 'fork', 'vfork',
@@ -28,16 +28,19 @@ const RUNTIME_SYSCALLS = [
   'clock_gettime', 'clock_getres', 'clock_nanosleep', 'gettimeofday', 'time', 'nanosleep', 'sched_yield',
   'sched_getaffinity', 'sched_setaffinity', 'getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid',
   'getrandom', 'prctl', 'arch_prctl', 'seccomp', 'uname', 'sysinfo', 'getrusage', 'prlimit64', 'getrlimit', 'setrlimit',
-  'capget', 'memfd_create', 'ftruncate', 'fsync', 'fdatasync', 'statfs', 'fstatfs', 'umask', 'getcpu',
+  'capget', 'memfd_create', 'ftruncate', 'fsync', 'fdatasync', 'umask', 'getcpu',
   // Stdio may be a socket: the runtime inspects and writes it with these.
-  'socket', 'socketpair', 'connect', 'accept', 'accept4', 'bind', 'listen', 'getsockname', 'getpeername', 'getsockopt',
-  'setsockopt', 'sendmsg', 'recvmsg', 'sendto', 'recvfrom', 'shutdown', 'sendfile', 'splice', 'copy_file_range',
+  'socketpair', 'getsockname', 'getpeername', 'getsockopt', 'setsockopt', 'sendmsg', 'recvmsg', 'sendto', 'recvfrom',
+  'shutdown', 'sendfile', 'splice', 'copy_file_range',
   // JIT memory protection keys, timers, signals, scheduling and process queries.
   'pkey_alloc', 'pkey_free', 'pkey_mprotect', 'mlock2', 'mbind', 'get_mempolicy', 'set_mempolicy',
-  'timer_create', 'timer_settime', 'timer_gettime', 'timer_delete', 'getitimer', 'setitimer', 'alarm', 'pause',
+  'timer_create', 'timer_settime', 'timer_gettime', 'timer_delete',
   'signalfd', 'signalfd4', 'inotify_init1', 'inotify_add_watch', 'inotify_rm_watch', 'pidfd_open', 'pidfd_send_signal',
   'getpgrp', 'getpgid', 'getsid', 'setsid', 'getpriority', 'setpriority', 'getresuid', 'getresgid', 'getgroups',
   'sched_getparam', 'sched_getscheduler', 'sched_getattr', 'sched_get_priority_max', 'sched_get_priority_min',
+  // Not filterable: the kernel runs these without consulting seccomp, and outside a probe
+  // trampoline they end the process with SIGILL.
+  'uretprobe', 'uprobe',
 ];
 
 export interface ProbeCall {
@@ -110,29 +113,35 @@ function exportEntry(api: ScenarioApi, e: CorpusEntry, native: ArchName, dropped
   }
 }
 
-function candidates(api: ScenarioApi, e: CorpusEntry, bpf: Uint8Array, native: ArchName, unsafe: Set<number>): Candidate[] {
-  const out: Candidate[] = [];
+/** The entry's native-arch simulated syscalls, and those of them that are safe to issue. */
+function candidates(api: ScenarioApi, e: CorpusEntry, bpf: Uint8Array, native: ArchName, unsafe: Set<number>): { native: number; safe: Candidate[] } {
+  const out = { native: 0, safe: [] as Candidate[] };
   evaluateEntry(api, e, bpf, native, (arch) => arch !== native, (sim, value) => {
+    out.native++;
     if (unsafe.has(sim.nr)) return;
-    out.push({ call: { nr: sim.nr | 0, args: sim.args.map((a) => BigInt.asUintN(64, a).toString()) }, value });
+    out.safe.push({ call: { nr: sim.nr | 0, args: sim.args.map((a) => BigInt.asUintN(64, a).toString()) }, value });
   });
   return out;
+}
+
+function exportWithLevel(api: ScenarioApi, e: CorpusEntry, native: ArchName, dropped: ReadonlySet<string>): Uint8Array {
+  const defaultLevel = api.apiLevel();
+  api.setApiLevel(e.filter.apiLevel ?? defaultLevel);
+  try {
+    return exportEntry(api, e, native, dropped);
+  } finally {
+    api.setApiLevel(defaultLevel);
+  }
 }
 
 function planEntry(api: ScenarioApi, e: CorpusEntry, native: ArchName, unsafe: Set<number>, max: number): ProbePlan | string {
   const p = entryPlan(api, e);
   if (p.skipped) return p.skipped;
-  const defaultLevel = api.apiLevel();
-  api.setApiLevel(e.filter.apiLevel ?? defaultLevel);
-  let bpf: Uint8Array;
-  try {
-    bpf = exportEntry(api, e, native, p.dropped);
-  } finally {
-    api.setApiLevel(defaultLevel);
-  }
-  const all = candidates(api, e, bpf, native, unsafe);
-  if (all.length === 0) return `no ${native} case with a syscall number that is safe to issue`;
-  const sample = pickSample(all, max);
+  const bpf = exportWithLevel(api, e, native, p.dropped);
+  const found = candidates(api, e, bpf, native, unsafe);
+  if (found.native === 0) return `no case runs on ${native}`;
+  if (found.safe.length === 0) return `its ${found.native} ${native} case(s) all use syscalls the runtime itself makes`;
+  const sample = pickSample(found.safe, max);
   const probe = probeProgram(api.decodeBpf(bpf), sample.map((c) => c.call.nr), api.archInfo(native).auditArch);
   return {
     id: e.id,
@@ -140,7 +149,7 @@ function planEntry(api: ScenarioApi, e: CorpusEntry, native: ArchName, unsafe: S
     calls: sample.map((c) => c.call),
     expected: sample.map((c) => c.value >>> 0),
     spare: probe.spare,
-    candidates: all.length,
+    candidates: found.safe.length,
   };
 }
 

@@ -123,7 +123,14 @@ function formatVerdict(api: ScenarioApi, value: number): string {
   return `${api.formatAction(api.kernelAction(value))} (${hex(value >>> 0)})`;
 }
 
-function runEntry(api: ScenarioApi, e: CorpusEntry, ctx: BuildContext, notes: BuildNotes): Pick<CorpusEntryResult, 'ran' | 'failures' | 'failureDetails'> {
+/** A build step that went wrong, reported as a failure of the entry. */
+const buildFailure = (got: string): CaseFailure => ({ arch: '', nr: '', args: [], expected: 'the build to go as in the reference', got });
+
+type Checked = Pick<CorpusEntryResult, 'ran' | 'failures' | 'failureDetails' | 'expectedErrors'>;
+
+/** Builds and exports the entry's filter, then compares every case's verdict. */
+function checkEntry(api: ScenarioApi, e: CorpusEntry, ctx: BuildContext): Checked {
+  const notes: BuildNotes = { expectedErrors: 0, problems: [] };
   let filter: SyscallFilter | undefined;
   let bpf: Uint8Array;
   try {
@@ -132,7 +139,8 @@ function runEntry(api: ScenarioApi, e: CorpusEntry, ctx: BuildContext, notes: Bu
   } finally {
     filter?.release();
   }
-  const out = { ran: 0, failures: 0, failureDetails: [] as CaseFailure[] };
+  const details = notes.problems.map(buildFailure);
+  const out: Checked = { ran: 0, failures: details.length, failureDetails: details, expectedErrors: notes.expectedErrors };
   evaluateEntry(api, e, bpf, ctx.native, (a) => ctx.droppable.has(a), (sim, value, c) => {
     out.ran++;
     const expected = toAction(api, c.expect);
@@ -145,30 +153,32 @@ function runEntry(api: ScenarioApi, e: CorpusEntry, ctx: BuildContext, notes: Bu
   return out;
 }
 
+/** How many of the entry's expanded cases fall on `arches`. */
+function casesOn(e: CorpusEntry, native: string, arches: ReadonlySet<string>): number {
+  let n = 0;
+  for (const c of e.cases) forEachSim(c, native, (sim) => void (arches.has(sim.arch) && n++));
+  return n;
+}
+
 function entryResult(api: ScenarioApi, e: CorpusEntry, native: ArchName, defaultLevel: number): CorpusEntryResult {
   const cases = e.cases.reduce((n, c) => n + caseCount(c, native), 0);
-  const base = { id: e.id, cases, ran: 0, failures: 0, failureDetails: [] as CaseFailure[], expectedErrors: 0 };
+  const result: CorpusEntryResult = { id: e.id, cases, ran: 0, failures: 0, failureDetails: [], expectedErrors: 0 };
   const p = entryPlan(api, e);
-  if (p.skipped) return { ...base, skipped: p.skipped };
-  if (cases === 0) return { ...base, idle: true };
-  const droppedCases = e.cases.reduce((n, c) => {
-    let k = 0;
-    forEachSim(c, native, (sim) => void (p.dropped.has(sim.arch) && k++));
-    return n + k;
-  }, 0);
-  const dropped = p.dropped.size ? { dropped: { arches: [...p.dropped], cases: droppedCases, reason: p.reason! } } : {};
-  const notes: BuildNotes = { expectedErrors: 0, problems: [] };
+  if (p.skipped) return { ...result, skipped: p.skipped };
+  if (cases === 0) return { ...result, idle: true };
+  const droppedCases = casesOn(e, native, p.dropped);
+  if (p.dropped.size) result.dropped = { arches: [...p.dropped], cases: droppedCases, reason: p.reason! };
+  // The API level is process-wide in libseccomp: set it for this entry only.
   api.setApiLevel(e.filter.apiLevel ?? defaultLevel);
   try {
-    const r = runEntry(api, e, { api, native, droppable: p.dropped }, notes);
-    const problems = notes.problems.map((message) => ({ arch: '', nr: '', args: [], expected: 'build', got: message }));
-    return { ...base, ...r, ...dropped, failures: r.failures + problems.length, failureDetails: [...problems, ...r.failureDetails].slice(0, MAX_DETAILS), expectedErrors: notes.expectedErrors };
+    Object.assign(result, checkEntry(api, e, { api, native, droppable: p.dropped }));
   } catch (err) {
-    const message = `building or exporting the filter failed: ${(err as Error).message}`;
-    return { ...base, ...dropped, failures: cases - droppedCases, failureDetails: [{ arch: '', nr: '', args: [], expected: 'a filter', got: message }] };
+    result.failures = cases - droppedCases;
+    result.failureDetails = [buildFailure(`building or exporting the filter failed: ${(err as Error).message}`)];
   } finally {
     api.setApiLevel(defaultLevel);
   }
+  return result;
 }
 
 /** Compares the SDK's tables with the numbers and arch facts the harness uses. */

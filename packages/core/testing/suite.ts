@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { conditionHolds, arg, arg32, type CompareOp } from '../src/index.js';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
+import { defineCorpusTests } from './corpus-suite.js';
 
 export type TestFn = (name: string, fn: () => Promise<void>) => void;
 
@@ -200,6 +201,8 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
       assert.match(attemptResult.error.message, /apt-get install libseccomp2/);
     }
   });
+
+  defineCorpusTests(t, run, a.arch);
 
   void EPERM;
 }
