@@ -14,10 +14,17 @@ function argv(): string[] {
   return (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
 }
 
+/**
+ * Taken once, before any scenario loads a filter: Deno builds its `process` global on first
+ * access, and that calls getppid(2). Touched first after a filter that sends getppid to a
+ * supervisor (the notify scenario), it would block on the very report that starts one.
+ */
+const proc = (globalThis as unknown as { process: { stdout: { write(s: string): void }; exit(code: number): void } }).process;
+
 export function report(value: unknown): void {
   const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
   // One write per line keeps lines whole even if the process dies right after.
-  (globalThis as unknown as { process: { stdout: { write(s: string): void } } }).process.stdout.write(`@@ ${text}\n`);
+  proc.stdout.write(`@@ ${text}\n`);
 }
 
 async function main(): Promise<void> {
@@ -33,11 +40,11 @@ async function main(): Promise<void> {
 main().then(
   () => {
     // Exit explicitly: a filtered process may hold timers or threads that keep it alive.
-    (globalThis as unknown as { process: { exit(c: number): void } }).process.exit(0);
+    proc.exit(0);
   },
   (err: unknown) => {
     const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
     report({ error: { name: e?.name, message: e?.message, code: e?.code, errno: e?.errno, op: e?.op, suggestions: e?.suggestions, problems: e?.problems } });
-    (globalThis as unknown as { process: { exit(c: number): void } }).process.exit(3);
+    proc.exit(3);
   },
 );

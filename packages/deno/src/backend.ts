@@ -1,0 +1,92 @@
+/** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
+import { libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
+import { deno, isPermissionError, withPermission, type DenoApi, type DenoDynamicLibrary, type DenoPointer } from './deno-api.ts';
+import { bindSymbols, declarations } from './ffi.ts';
+
+const LIBC = 'libc.so.6';
+const ENV_VAR = 'SECCOMP_LIBRARY_PATH';
+
+function ffiRefused(op: string, err: unknown): SeccompUnavailableError {
+  return new SeccompUnavailableError(
+    op,
+    `@seccomp/deno calls libseccomp through Deno's FFI: run again with --allow-ffi. (${(err as Error).message})`,
+  );
+}
+
+function openFirst(d: DenoApi, candidates: readonly string[]): { lib: DenoDynamicLibrary; path: string } {
+  const failures: string[] = [];
+  for (const path of candidates) {
+    try {
+      return { lib: d.dlopen(path, declarations('seccomp')), path };
+    } catch (err) {
+      // Missing FFI permission is not a missing library: say which flag, not how to install it.
+      if (isPermissionError(err)) throw ffiRefused('dlopen(libseccomp)', err);
+      failures.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  throw libraryLoadError('deno', failures);
+}
+
+function openLibc(d: DenoApi): DenoDynamicLibrary {
+  try {
+    return d.dlopen(LIBC, declarations('c'));
+  } catch (err) {
+    throw isPermissionError(err) ? ffiRefused('dlopen(libc)', err) : err;
+  }
+}
+
+/**
+ * SECCOMP_LIBRARY_PATH needs env permission to be seen. Without it we cannot tell whether
+ * the user named a library, and silently taking the default one could load a library they
+ * chose not to use, so the error names the (narrow) flag instead.
+ */
+function libraryPathFromEnv(d: DenoApi): string | undefined {
+  return withPermission(`reading ${ENV_VAR}`, `--allow-env=${ENV_VAR} (or --allow-env)`, () => d.env.get(ENV_VAR));
+}
+
+function open(options: { seccomp?: boolean } = {}): NativeLibrary {
+  const d = deno();
+  const wanted = options.seccomp ?? true;
+  const { lib, path } = wanted ? openFirst(d, libraryCandidates(libraryPathFromEnv(d))) : { lib: undefined, path: LIBC };
+  const symbols = bindSymbols({ seccomp: lib, c: openLibc(d) });
+  const View = d.UnsafePointerView;
+  const asObject = (pointer: unknown, op: string): object => {
+    if (pointer === null || typeof pointer !== 'object') throw new TypeError(`${op}: not a Deno pointer: ${String(pointer)}`);
+    return pointer;
+  };
+  return {
+    path,
+    symbols,
+    errno: () => new View(asObject(symbols.__errno_location(), 'errno')).getInt32(),
+    addressOf: (buffer) => BigInt(d.UnsafePointer.value(d.UnsafePointer.of(buffer))),
+    pointerFrom: (address): DenoPointer => d.UnsafePointer.create(address),
+    isNull: (pointer) => pointer === null || pointer === undefined,
+    readMemory: (pointer, offset, length) => {
+      // A copy: the view Deno hands out aliases native memory that libseccomp may free.
+      const out = new Uint8Array(length);
+      if (length > 0) new View(asObject(pointer, 'readMemory')).copyInto(out, offset);
+      return out;
+    },
+    writeMemory: (pointer, offset, bytes) => {
+      if (bytes.length === 0) return;
+      new Uint8Array(View.getArrayBuffer(asObject(pointer, 'writeMemory'), bytes.length, offset)).set(bytes);
+    },
+    readCString: (pointer) => (pointer === null ? null : View.getCString(asObject(pointer, 'readCString'))),
+  };
+}
+
+/** Deno's own message already names the flag; the typed error makes it catchable like the rest. */
+const readProc = <T>(path: string, fn: () => T): T => withPermission(`reading ${path}`, '--allow-read (or --allow-read=/proc)', fn);
+
+export const denoBackend: SeccompBackend = {
+  runtime: 'deno',
+  open,
+  host: {
+    readTextFile: (path) => readProc(path, () => deno().readTextFileSync(path)),
+    readDir: (path) => readProc(path, () => Array.from(deno().readDirSync(path), (e) => e.name)),
+    readLink: (path) => readProc(path, () => deno().readLinkSync(path)),
+    pid: () => deno().pid,
+    machine: () => deno().build.arch,
+    env: (name) => withPermission(`reading ${name}`, `--allow-env=${name} (or --allow-env)`, () => deno().env.get(name)),
+  },
+};
