@@ -86,6 +86,13 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
   t('action trap: SIGSYS is delivered to the process', async () => {
     const o = await run('action', { action: 'trap' });
     assert.ok(o.reports.some((r) => r.loaded));
+    if (a.runtime === 'bun') {
+      // Observed with Bun 1.4: Bun installs its own SIGSYS handler at start-up. The kernel
+      // delivers the SIGSYS (si_code SYS_SECCOMP), the handler returns, and the trapped call
+      // fails with ENOSYS without having run; the process lives on.
+      assert.deepEqual(expectResult(o), { ret: -1, errno: ENOSYS }, 'the trapped getppid did not run');
+      return;
+    }
     assert.equal(o.signal, 'SIGSYS', `no handler: the default disposition of SIGSYS ends the process\n${describeOutcome(o)}`);
   });
 
@@ -188,7 +195,10 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
     // The profile is validated before any FFI call, so the typo is caught before libseccomp runs.
     assert.equal(r.failure.error.name, 'ProfileError');
     assert.match(r.failure.error.message, /opnat.*openat/);
-    assert.deepEqual(r.after, r.before);
+    // JavaScriptCore starts JIT compiler threads on demand, so under Bun the thread list may
+    // grow between the two snapshots: there, every thread before must be unfiltered too.
+    if (a.runtime === 'bun') assert.ok(r.before.every((s: number) => s === 0), JSON.stringify(r.before));
+    else assert.deepEqual(r.after, r.before);
     assert.ok(r.after.every((s: number) => s === 0));
     assert.equal(r.mkdir, true);
   });

@@ -1,0 +1,70 @@
+/** The Bun backend: libseccomp and libc through bun:ffi, plus the host operations core needs. */
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { CString, ptr, read, toArrayBuffer, type Pointer } from 'bun:ffi';
+import { libraryCandidates, libraryLoadError, type BoundSymbols, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
+import { bindLibrary } from './ffi.js';
+
+const LIBC = 'libc.so.6';
+
+function openFirst(candidates: readonly string[]): { symbols: Partial<BoundSymbols>; path: string } {
+  const failures: string[] = [];
+  for (const path of candidates) {
+    try {
+      return { symbols: bindLibrary(path, 'seccomp'), path };
+    } catch (err) {
+      failures.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  throw libraryLoadError('bun', failures);
+}
+
+/** bun:ffi pointers are plain numbers (user-space addresses fit in 53 bits); NULL is null or 0. */
+const asPointer = (pointer: unknown) => pointer as Pointer;
+
+/**
+ * The address of a view's first byte. A small typed array keeps its bytes inside the JS
+ * heap cell until something asks for its ArrayBuffer; then JavaScriptCore moves them out,
+ * and an address taken earlier goes stale (seen with `.subarray()` after `ptr()`). Asking
+ * for the buffer first moves them now, so the address stays valid for the call it is
+ * packed into. An empty view has no address: bun:ffi's ptr() returns an Error object for
+ * it instead of throwing, so it becomes NULL here.
+ */
+function addressOf(buffer: Uint8Array): bigint {
+  if (buffer.byteLength === 0) return 0n;
+  void buffer.buffer;
+  return BigInt(ptr(buffer));
+}
+
+function open(options: { seccomp?: boolean } = {}): NativeLibrary {
+  const wanted = options.seccomp ?? true;
+  const { symbols: seccomp, path } = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : { symbols: {}, path: LIBC };
+  const symbols = { ...seccomp, ...bindLibrary(LIBC, 'c') } as BoundSymbols;
+  return {
+    path,
+    symbols,
+    errno: () => read.i32(asPointer(symbols.__errno_location()), 0),
+    addressOf,
+    pointerFrom: (address) => (address === 0n ? null : Number(address)),
+    isNull: (pointer) => pointer === null || pointer === 0 || pointer === undefined,
+    // Copies: the ArrayBuffer toArrayBuffer() returns aliases native memory core may free.
+    readMemory: (pointer, offset, length) =>
+      length === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(asPointer(pointer), offset, length)).slice(),
+    writeMemory: (pointer, offset, bytes) => {
+      if (bytes.length) new Uint8Array(toArrayBuffer(asPointer(pointer), offset, bytes.length)).set(bytes);
+    },
+    readCString: (pointer) => (pointer === null || pointer === 0 ? null : String(new CString(asPointer(pointer)))),
+  };
+}
+
+export const bunBackend: SeccompBackend = {
+  runtime: 'bun',
+  open,
+  host: {
+    readTextFile: (path) => readFileSync(path, 'utf8'),
+    readDir: (path) => readdirSync(path),
+    readLink: (path) => readlinkSync(path),
+    pid: () => process.pid,
+    machine: () => process.arch,
+    env: (name) => process.env[name],
+  },
+};
