@@ -75,8 +75,11 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   };
 }
 
-/** Deno's own message already names the flag; the typed error makes it catchable like the rest. */
-const readProc = <T>(path: string, fn: () => T): T => withPermission(`reading ${path}`, '--allow-read (or --allow-read=/proc)', fn);
+/**
+ * /proc reads for status(). Deno 2.9 asks for --allow-all (not just --allow-read) to read
+ * /proc/<pid>, since that tree exposes more than files; the error passes on what it asks.
+ */
+const readProc = <T>(path: string, fn: () => T): T => withPermission(`reading ${path}`, '--allow-read', fn);
 
 export const denoBackend: SeccompBackend = {
   runtime: 'deno',

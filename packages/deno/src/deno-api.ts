@@ -51,7 +51,7 @@ export interface DenoApi {
 
 /** The Deno namespace, or a clear error when this package is imported elsewhere. */
 export function deno(): DenoApi {
-  const api = (globalThis as { Deno?: DenoApi }).Deno;
+  const api = (globalThis as unknown as { Deno?: DenoApi }).Deno;
   if (!api) throw new SeccompUnavailableError('Deno', '@seccomp/deno runs in Deno only; use @seccomp/node or @seccomp/bun in other runtimes.');
   return api;
 }
@@ -66,12 +66,20 @@ export function isPermissionError(err: unknown): boolean {
   return e?.name === 'PermissionDenied' && /--allow-/.test(e.message ?? '');
 }
 
-/** Runs `fn`, turning a refused permission into a SeccompUnavailableError naming the flag. */
+/**
+ * Runs `fn`, turning a refused permission into a SeccompUnavailableError naming the flag.
+ * Deno's own message names the flag it wants, which is not always the obvious one (Deno 2.9
+ * wants --allow-all, not --allow-read, for /proc/<pid>): that one wins unless `flag` is a
+ * narrower form of it (--allow-env=NAME for --allow-env).
+ */
 export function withPermission<T>(op: string, flag: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
     if (!isPermissionError(err)) throw err;
-    throw new SeccompUnavailableError(op, `Deno refused ${op}: run again with ${flag}. (${(err as Error).message})`);
+    const message = (err as Error).message;
+    const wanted = /run again with the (--allow-[a-z-]+) flag/.exec(message)?.[1];
+    const named = wanted && !flag.startsWith(wanted) ? wanted : flag;
+    throw new SeccompUnavailableError(op, `Deno refused ${op}: run again with ${named}. (${message})`);
   }
 }
