@@ -7,6 +7,7 @@ export * from './abi.js';
 export * from './symbols.js';
 export * from './backend.js';
 export * from './syscalls/index.js';
+export * from './groups/index.js';
 export * from './bpf/index.js';
 export * from './profile/index.js';
 export * from './library.js';
