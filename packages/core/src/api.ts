@@ -4,7 +4,7 @@
  */
 import { Action, type Action as ActionT } from './actions.js';
 import type { SeccompBackend } from './backend.js';
-import { ProfileError } from './errors.js';
+import { check, ProfileError } from './errors.js';
 import { SyscallFilter as BaseFilter, type FilterOptions } from './filter.js';
 import { formatVersion, type Capabilities, type LibraryVersion } from './library.js';
 import { loadBpf, strictMode, type LoadBpfOptions } from './loadbpf.js';
@@ -64,7 +64,7 @@ export function assertNoConflicts(profile: Profile): void {
 export function strictModeProfile(arch: ArchName = nativeArch()): Profile {
   const known = new Set<string>(syscallNames(arch));
   const names = ['read', 'write', 'exit', 'exit_group', 'rt_sigreturn', 'sigreturn'].filter((n) => known.has(n));
-  return validateProfile({ defaultAction: Action.killProcess, rules: [{ syscalls: names, action: Action.allow }] });
+  return validateProfile({ defaultAction: Action.killProcess, arches: [arch], rules: [{ syscalls: names, action: Action.allow }] });
 }
 
 export function createSeccomp(backend: SeccompBackend): Seccomp {
@@ -89,13 +89,17 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     apiLevel: () => native.sym.seccomp_api_get(),
     setApiLevel: (level) => {
       if (!Number.isInteger(level) || level < 1) throw new RangeError(`An API level is a positive integer, got ${level}.`);
-      native.sym.seccomp_api_set(level);
+      check(native.sym.seccomp_api_set(level), `seccomp_api_set(${level})`, { hints: { EINVAL: 'libseccomp does not know this API level' } });
     },
     get capabilities() {
       return native.capabilities();
     },
-    syscallResolveName: (name, arch) => native.sym.seccomp_syscall_resolve_name_arch(token(arch), native.cstr(name)),
+    syscallResolveName: (name, arch) => {
+      if (typeof name !== 'string' || name === '') throw new TypeError('syscallResolveName() takes a syscall name such as "openat".');
+      return native.sym.seccomp_syscall_resolve_name_arch(token(arch), native.cstr(name));
+    },
     syscallResolveNum: (nr, arch) => {
+      if (!Number.isInteger(nr) || nr < -2147483648 || nr > 2147483647) throw new RangeError(`A syscall number is a 32-bit integer, got ${nr}.`);
       const p = native.sym.seccomp_syscall_resolve_num_arch(token(arch), nr);
       if (native.lib.isNull(p)) return undefined;
       const name = native.lib.readCString(p) ?? undefined;

@@ -8,7 +8,7 @@ import { errnoName } from './errno.js';
 /** What libseccomp's negative return codes mean for each operation (seccomp_*(3) "RETURN VALUE"). */
 const HINTS: Record<string, string> = {
   EACCES: 'the caller may not do this; seccomp needs NO_NEW_PRIVS or CAP_SYS_ADMIN',
-  ECANCELED: 'the kernel rejected the filter',
+  ECANCELED: 'the kernel rejected the request',
   EDOM: 'the syscall or arch does not exist on this architecture, or the arches are incompatible',
   EEXIST: 'the rule or arch already exists in the filter (or conflicts with an existing rule)',
   EFAULT: 'an internal libseccomp failure (bad pointer)',
@@ -16,7 +16,7 @@ const HINTS: Record<string, string> = {
   ENOMEM: 'out of memory',
   ENOSYS: 'not supported by this kernel',
   EOPNOTSUPP: 'not supported by this libseccomp or kernel',
-  ESRCH: 'a thread could not be synchronised (TSYNC): another thread has a different filter',
+  ESRCH: 'no such process or thread',
   ENOENT: 'not found',
   E2BIG: 'the generated BPF program is too large for the kernel (4096 instructions)',
   EBUSY: 'busy',

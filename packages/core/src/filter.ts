@@ -51,7 +51,8 @@ const RULE_HINTS = {
   EACCES: 'the rule action is the same as the filter default action, so the rule would do nothing',
   EEXIST: 'a rule for this syscall with the same conditions and a different action already exists',
   EDOM: 'the syscall does not exist on an arch of the filter (exact rules are not rewritten)',
-  EINVAL: 'libseccomp rejects the syscall, action or conditions (an exact rule on a multiplexed socket/ipc call with conditions, or an invalid pseudo syscall)',
+  EINVAL: 'libseccomp rejects the syscall, action or conditions (e.g. an invalid pseudo syscall)',
+  EOPNOTSUPP: 'libseccomp cannot express this rule exactly on an arch of the filter (e.g. a socket call multiplexed through socketcall on x86)',
 };
 
 const finalizer = new FinalizationRegistry<{ native: Native; ctx: Pointer }>(({ native, ctx }) => {
@@ -157,7 +158,9 @@ export class SyscallFilter implements Disposable {
   }
 
   removeArch(arch: ArchName): this {
-    check(this.#native.sym.seccomp_arch_remove(this.#handle, archInfo(arch).token), `seccomp_arch_remove(${arch})`);
+    check(this.#native.sym.seccomp_arch_remove(this.#handle, archInfo(arch).token), `seccomp_arch_remove(${arch})`, {
+      hints: { EEXIST: 'the arch is not in the filter' },
+    });
     return this;
   }
 
@@ -201,10 +204,12 @@ export class SyscallFilter implements Disposable {
   }
 
   setAttr<K extends AttributeName>(name: K, value: AttributeValues[K]): this {
+    if (name === 'defaultAction') {
+      throw new TypeError('The default action is fixed when the filter is created; use reset(action) to change it.');
+    }
     const id = attributeId(name);
     const raw = encodeAttr(name, value);
     check(this.#native.sym.seccomp_attr_set(this.#handle, id, raw), `seccomp_attr_set(${name})`);
-    if (name === 'defaultAction') this.#defaultAction = value as Action;
     return this;
   }
 
@@ -244,7 +249,9 @@ export class SyscallFilter implements Disposable {
 
   /** The user-notification fd (after load(), for a filter with Action.notify rules). */
   notifyFd(): number {
-    return check(this.#native.sym.seccomp_notify_fd(this.#handle), 'seccomp_notify_fd');
+    return check(this.#native.sym.seccomp_notify_fd(this.#handle), 'seccomp_notify_fd', {
+      hints: { EFAULT: 'the filter has not been loaded yet, or has no Action.notify rule' },
+    });
   }
 
   /** Loads the filter into the kernel for this process (every thread, with TSYNC). */

@@ -7,7 +7,7 @@ import { check, SeccompVersionError, UnknownSyscallError } from './errors.js';
 import { capabilitiesOf, formatVersion, lazyLibrary, symbolSince, type Capabilities, type LibraryVersion } from './library.js';
 import type { BoundSymbols, SymbolName } from './symbols.js';
 import { nativeArch } from './arch.js';
-import { suggestSyscalls } from './syscalls/index.js';
+import { isSyscallName, resolveSyscall, suggestSyscalls } from './syscalls/index.js';
 
 const encoder = new TextEncoder();
 const MFD_CLOEXEC = 1;
@@ -77,15 +77,23 @@ export class Native {
 
   /**
    * libseccomp's number for `name` on the native arch (what SCMP_SYS() gives C code,
-   * including its negative pseudo numbers). Unknown names get core's suggestions.
+   * including its negative pseudo numbers). A syscall newer than the loaded libseccomp
+   * (2.5 lacks e.g. getxattrat) falls back to core's table: a rule on its native number still
+   * works, and silently dropping a deny rule would be worse. Unknown names get suggestions.
    */
   syscallNumber(name: string): number {
-    let nr = this.numbers.get(name);
-    if (nr === undefined) {
-      nr = this.sym.seccomp_syscall_resolve_name(this.cstr(name));
-      if (nr === -1) throw new UnknownSyscallError(name, nativeArch(this.host.machine()), suggestSyscalls(name));
-      this.numbers.set(name, nr);
-    }
+    const cached = this.numbers.get(name);
+    if (cached !== undefined) return cached;
+    let nr = this.sym.seccomp_syscall_resolve_name(this.cstr(name));
+    if (nr === -1) nr = this.tableNumber(name);
+    this.numbers.set(name, nr);
+    return nr;
+  }
+
+  private tableNumber(name: string): number {
+    const arch = nativeArch(this.host.machine());
+    const nr = isSyscallName(name) ? resolveSyscall(name, arch) : -1;
+    if (nr < 0) throw new UnknownSyscallError(name, arch, suggestSyscalls(name).filter((s) => s !== name));
     return nr;
   }
 

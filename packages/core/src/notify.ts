@@ -78,17 +78,34 @@ export class NotifySupervisor implements Disposable {
     this.#resp = native.lib.pointerFrom(dv.getBigUint64(8, le));
   }
 
+  get #buffers(): { req: Pointer; resp: Pointer } {
+    if (this.#req === null) throw new TypeError('This NotifySupervisor was released; create a new one.');
+    return { req: this.#req, resp: this.#resp };
+  }
+
   /** Blocks until a filtered syscall arrives. */
   receive(): Notification {
+    const { req } = this.#buffers;
     const lib = this.#native.lib;
-    lib.writeMemory(this.#req, 0, new Uint8Array(80)); // the kernel wants a zeroed request
-    check(this.#native.sym.seccomp_notify_receive(this.fd, this.#req), 'seccomp_notify_receive');
-    return decodeNotification(lib.readMemory(this.#req, 0, 80));
+    lib.writeMemory(req, 0, new Uint8Array(80)); // the kernel wants a zeroed request
+    check(this.#native.sym.seccomp_notify_receive(this.fd, req), 'seccomp_notify_receive', {
+      hints: { ENOENT: 'the target went away before its syscall could be read' },
+    });
+    return decodeNotification(lib.readMemory(req, 0, 80));
   }
 
   respond(response: NotificationResponse): void {
-    this.#native.lib.writeMemory(this.#resp, 0, encodeResponse(response));
-    check(this.#native.sym.seccomp_notify_respond(this.fd, this.#resp), 'seccomp_notify_respond');
+    const { resp } = this.#buffers;
+    if (response.continue && (response.val || response.error)) {
+      throw new RangeError('A "continue" response lets the real syscall run: it takes no val or error.');
+    }
+    this.#native.lib.writeMemory(resp, 0, encodeResponse(response));
+    check(this.#native.sym.seccomp_notify_respond(this.fd, resp), 'seccomp_notify_respond', {
+      hints: {
+        ECANCELED: 'the kernel rejected the response: the notification was already answered or its target died',
+        ENOENT: 'no such notification: already answered, or its target died',
+      },
+    });
   }
 
   /** Whether the notification is still pending (the target may have died). */
@@ -115,8 +132,12 @@ export class NotifySupervisor implements Disposable {
 export function takeFd(native: Native, pid: number, fd: number): number {
   const lib = native.libc;
   const arch = nativeArch(native.host.machine());
-  const sys = (name: string, ...a: number[]) =>
-    native.cCall(name, lib.symbols.syscall(resolveSyscall(name, arch), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, 0, 0, 0));
+  if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`A pid is a positive integer, got ${pid}.`);
+  if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`An fd is a non-negative integer, got ${fd}.`);
+  const sys = (name: string, ...a: number[]) => {
+    const rc = Number(lib.symbols.syscall(resolveSyscall(name, arch), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, 0, 0, 0));
+    return rc === -1 ? check(-1, name, { errno: lib.errno(), hints: { ESRCH: `no process ${pid}`, EBADF: `process ${pid} has no fd ${fd}` } }) : rc;
+  };
   const pidfd = sys('pidfd_open', pid, 0);
   try {
     return sys('pidfd_getfd', pidfd, fd, 0);

@@ -186,6 +186,16 @@ export const SCENARIOS: Record<string, Scenario> = {
       ] }),
     );
     out.badArgIndex = attempt(() => arg(6));
+    out.setDefaultAction = attempt(() => new SyscallFilter(Action.allow).setAttr('defaultAction', Action.log));
+    out.badApiLevel = attempt(() => api.setApiLevel(99));
+    out.badResolveNum = attempt(() => api.syscallResolveNum(1.5));
+    out.removeAbsentArch = attempt(() => new SyscallFilter(Action.allow).removeArch('aarch64'));
+    // A syscall newer than libseccomp 2.5 still gets its rule, by core's number.
+    out.newerThanLibrary = attempt(() => {
+      const f = new SyscallFilter(Action.allow);
+      f.addRule(Action.errno(1), 'getxattrat');
+      return f.exportBpf().length > 0;
+    });
     out.badErrno = attempt(() => Action.errno('ENOPE'));
     out.released = attempt(() => {
       const f = new SyscallFilter(Action.allow);

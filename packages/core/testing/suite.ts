@@ -185,6 +185,11 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
     assert.equal(r.duplicateUnconditional.error.name, 'ProfileError');
     assert.match(r.duplicateUnconditional.error.message, /rules\[0\].*rules\[1\]|rules\[1\].*rules\[0\]/s);
     assert.equal(r.badArgIndex.error.name, 'RangeError');
+    assert.match(r.setDefaultAction.error.message, /reset\(action\)/);
+    assert.match(r.badApiLevel.error.message, /seccomp_api_set\(99\) failed/);
+    assert.equal(r.badResolveNum.error.name, 'RangeError');
+    assert.match(r.removeAbsentArch.error.message, /the arch is not in the filter/);
+    assert.deepEqual(r.newerThanLibrary, { ok: true, value: true });
     assert.equal(r.badErrno.error.name, 'RangeError');
     assert.match(r.released.error.message, /released/);
   });
