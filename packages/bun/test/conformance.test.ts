@@ -10,6 +10,7 @@ const TIMEOUT_MS = 60_000;
 defineConformanceSuite({
   runtime: 'bun',
   test: (name, fn) => test(name, fn, TIMEOUT_MS),
+  skip: (name, reason) => test.skip(`${name} (skipped: ${reason})`, () => {}),
   arch: nativeArch(),
   command: {
     argv: [process.execPath],

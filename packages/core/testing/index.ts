@@ -2,3 +2,4 @@
 export { defineConformanceSuite, type SuiteAdapter, type TestFn } from './suite.js';
 export { runChild, type ChildCommand, type ChildOutcome, type RunOptions } from './harness.js';
 export { SCENARIOS, PROBES, type Scenario, type ScenarioApi } from './scenarios.js';
+export { defineGoldenTests, findGoldenDir, readManifest, goldenSetFor, type GoldenManifest, type GoldenSet, type GoldenFile, type GoldenOutput } from './golden.js';

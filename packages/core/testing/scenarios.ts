@@ -241,6 +241,20 @@ export const SCENARIOS: Record<string, Scenario> = {
     return corpusProbePlans(api, perEntry);
   },
 
+  /**
+   * Compiles each golden fixture (SDK profile JSON, by path) and returns its BPF as hex, with
+   * the library and arch that made it (golden.ts compares); loads nothing.
+   */
+  async golden(api, { files }: { files: Record<string, string> }) {
+    const { readFileSync } = await node.fs();
+    const outputs: Record<string, string> = {};
+    for (const [name, path] of Object.entries(files)) {
+      const bpf = api.compile(api.profileFromJSON(JSON.parse(readFileSync(path, 'utf8'))));
+      outputs[name] = Array.from(bpf, (b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return { libseccomp: api.libraryVersion().text, arch: api.nativeArch(), outputs };
+  },
+
   /** Loads a ready program and makes the listed raw syscalls (the corpus's kernel check). */
   rawCalls(api, { bpf, calls }: { bpf: number[]; calls: { nr: number; args: string[] }[] }) {
     api.loadBpf(new Uint8Array(bpf));

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { conditionHolds, arg, arg32, type CompareOp } from '../src/index.js';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
 import { defineCorpusTests } from './corpus-suite.js';
+import { defineGoldenTests } from './golden.js';
 
 export type TestFn = (name: string, fn: () => Promise<void>) => void;
 
@@ -16,6 +17,8 @@ export interface SuiteAdapter {
   command: ChildCommand;
   /** The machine's arch as libseccomp names it (tests of x86_64-only syscalls skip elsewhere). */
   arch: string;
+  /** Registers a test as skipped, with the reason (golden BPF without a set for this libseccomp). */
+  skip?: (name: string, reason: string) => void;
 }
 
 const EPERM = 1;
@@ -218,6 +221,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
   });
 
   defineCorpusTests(t, run, a.arch);
+  defineGoldenTests(a, run);
 
   void EPERM;
 }

@@ -7,6 +7,7 @@ import { defineConformanceSuite } from '@seccomp/core/testing';
 defineConformanceSuite({
   runtime: 'deno',
   test: (name, fn) => Deno.test(name, fn),
+  skip: (name, reason) => Deno.test({ name: `${name} (skipped: ${reason})`, ignore: true, fn() {} }),
   arch: nativeArch(),
   command: {
     argv: [Deno.execPath(), 'run', '-A'],

@@ -5,6 +5,7 @@ declare namespace Deno {
   const pid: number;
   function execPath(): string;
   function test(name: string, fn: () => void | Promise<void>): void;
+  function test(options: { name: string; ignore?: boolean; fn: () => void | Promise<void> }): void;
   function readTextFileSync(path: string | URL): string;
   function statSync(path: string | URL): { isFile: boolean };
   function dlopen(path: string, symbols: Record<string, unknown>): { symbols: Record<string, unknown>; close(): void };

@@ -7,6 +7,7 @@ import { defineConformanceSuite } from '@seccomp/core/testing';
 defineConformanceSuite({
   runtime: 'node',
   test: (name, fn) => test(name, fn),
+  skip: (name, reason) => test(name, { skip: reason }, () => {}),
   arch: nativeArch(),
   command: {
     argv: [process.execPath],
