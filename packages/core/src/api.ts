@@ -16,6 +16,8 @@ import { buildFilter } from './build.js';
 import { readStatus, type ProcessStatus } from './status.js';
 import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { syscallNames } from './syscalls/index.js';
+import { compileLockdown, lockdown, type LockdownResult } from './lockdown/run.js';
+import type { LockdownOptions } from './lockdown/options.js';
 
 export interface Seccomp {
   /** libseccomp's filter context. `new SyscallFilter(Action.errno("EPERM"))`. */
@@ -50,6 +52,13 @@ export interface Seccomp {
   takeFd(pid: number, fd: number): number;
   /** One syscall, made directly: `rawSyscall("getppid")` → { ret, errno }. */
   rawSyscall(syscall: string | number, ...args: SyscallArg[]): SyscallResult;
+  /**
+   * Locks this process down after start-up: the runtime's preset allowed, the fixed deny
+   * list denied (EPERM), other ABIs killed, every thread verified (docs/lockdown.md).
+   */
+  lockdown(options?: LockdownOptions): LockdownResult;
+  /** What lockdown(options) would install, as bytes for lockdown({ bpf }) (the cold-start path). */
+  compileLockdown(options?: LockdownOptions): Uint8Array;
   /** @internal the shared native wrapper (benchmarks, tests). */
   readonly native: Native;
 }
@@ -80,6 +89,10 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     assertNoConflicts(valid);
     return buildFilter((def, opts) => new SyscallFilter(def, opts), valid, nativeArch(backend.host.machine()));
   };
+  function compile(profile: Profile): Uint8Array {
+    using filter = prepare(profile);
+    return filter.exportBpf();
+  }
   return {
     SyscallFilter,
     libraryVersion: () => {
@@ -106,10 +119,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       native.sym.free(p);
       return name;
     },
-    compile: (profile) => {
-      using filter = prepare(profile);
-      return filter.exportBpf();
-    },
+    compile,
     loadProfile: (profile) => {
       using filter = prepare(profile);
       filter.load();
@@ -121,6 +131,8 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     notifySupervisor: (fd) => new NotifySupervisor(native, fd),
     takeFd: (pid, fd) => takeFd(native, pid, fd),
     rawSyscall: (syscall, ...args) => rawSyscall(native, syscall, args),
+    lockdown: (options) => lockdown(native, compile, options),
+    compileLockdown: (options) => compileLockdown(native, compile, options),
     native,
   };
 }

@@ -18,4 +18,5 @@ export * from './status.js';
 export * from './loadbpf.js';
 export * from './notify.js';
 export * from './rawsyscall.js';
+export * from './lockdown/index.js';
 export * from './api.js';

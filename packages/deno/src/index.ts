@@ -31,6 +31,8 @@ export const status: Seccomp['status'] = seccomp.status;
 export const notifySupervisor: Seccomp['notifySupervisor'] = seccomp.notifySupervisor;
 export const takeFd: Seccomp['takeFd'] = seccomp.takeFd;
 export const rawSyscall: Seccomp['rawSyscall'] = seccomp.rawSyscall;
+export const lockdown: Seccomp['lockdown'] = seccomp.lockdown;
+export const compileLockdown: Seccomp['compileLockdown'] = seccomp.compileLockdown;
 /** Which optional libseccomp functions are present; reading it loads the library. */
 export const capabilities = (): Capabilities => seccomp.capabilities;
 export { seccomp };

@@ -13,6 +13,7 @@ const seccomp = createSeccomp(nodeBackend);
 export const {
   SyscallFilter, libraryVersion, apiLevel, setApiLevel, syscallResolveName, syscallResolveNum,
   compile, loadProfile, loadBpf, strictMode, strictModeFilter, status, notifySupervisor, takeFd, rawSyscall,
+  lockdown, compileLockdown,
 } = seccomp;
 export type SyscallFilter = InstanceType<typeof SyscallFilter>;
 /** Which optional libseccomp functions are present; reading it loads the library. */
