@@ -1,0 +1,53 @@
+/*
+ * Native baseline for the syscall-overhead group: times getppid and a small file read
+ * (openat + read + close) through syscall(2), loads the given filters one after the other
+ * (several specs = stacked filters), and times the same calls again in the same process.
+ *   syscall <batches> <iterations> <file> [spec...]
+ * The read path is a raw syscall sequence so the JS runtimes can issue exactly the same one.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "spec.h"
+
+static const char *file;
+static char buf[4096];
+
+static void read_file(void) {
+  long fd = syscall(SYS_openat, AT_FDCWD, file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die("openat");
+  if (syscall(SYS_read, fd, buf, sizeof buf) < 0) die("read");
+  syscall(SYS_close, fd);
+}
+
+static void measure(size_t batches, size_t iters, double *getppid_ns, double *read_ns) {
+  volatile long sink = 0;
+  BATCH_MEDIAN(*getppid_ns, batches, iters, sink += syscall(SYS_getppid));
+  BATCH_MEDIAN(*read_ns, batches, iters / 4 + 1, read_file());
+  (void)sink;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) {
+    fprintf(stderr, "usage: syscall <batches> <iterations> <file> [spec...]\n");
+    return 2;
+  }
+  size_t batches = strtoul(argv[1], NULL, 10), iters = strtoul(argv[2], NULL, 10);
+  file = argv[3];
+  int nspecs = argc - 4;
+  struct spec *specs = calloc(nspecs + 1, sizeof *specs);
+  for (int i = 0; i < nspecs; i++) spec_read(argv[4 + i], &specs[i]);
+
+  double before_ppid, before_read, after_ppid, after_read;
+  measure(batches, iters, &before_ppid, &before_read);
+  for (int i = 0; i < nspecs; i++) {
+    scmp_filter_ctx ctx = build_filter(&specs[i]);
+    check_rc(seccomp_load(ctx), "seccomp_load", "");
+    seccomp_release(ctx);
+  }
+  measure(batches, iters, &after_ppid, &after_read);
+  printf("{\"before\":{\"getppid\":%.2f,\"read\":%.2f},\"after\":{\"getppid\":%.2f,\"read\":%.2f}}\n", before_ppid,
+         before_read, after_ppid, after_read);
+  return 0;
+}
