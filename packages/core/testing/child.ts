@@ -6,6 +6,7 @@
  * Usage: <runtime> child.js <package-url> <scenario> <params-json>
  */
 import { SCENARIOS, type ScenarioApi } from './scenarios.js';
+import { LOCKDOWN_SCENARIOS } from './lockdown-scenarios.js';
 
 declare const Deno: { args: string[]; exit(code: number): never } | undefined;
 
@@ -30,7 +31,7 @@ export function report(value: unknown): void {
 async function main(): Promise<void> {
   const [url, name, params] = argv();
   if (!url || !name) throw new Error('usage: child <package-url> <scenario> [params-json]');
-  const scenario = SCENARIOS[name];
+  const scenario = SCENARIOS[name] ?? LOCKDOWN_SCENARIOS[name];
   if (!scenario) throw new Error(`unknown scenario ${name}`);
   const api = (await import(url)) as ScenarioApi;
   const result = await scenario(api, params ? JSON.parse(params) : {}, report);

@@ -8,6 +8,7 @@ import { conditionHolds, arg, arg32, type CompareOp } from '../src/index.js';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
 import { defineCorpusTests } from './corpus-suite.js';
 import { defineGoldenTests } from './golden.js';
+import { defineLockdownSuite } from './lockdown-suite.js';
 
 export type TestFn = (name: string, fn: () => Promise<void>) => void;
 
@@ -222,6 +223,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
 
   defineCorpusTests(t, run, a.arch);
   defineGoldenTests(a, run);
+  defineLockdownSuite(a);
 
   void EPERM;
 }

@@ -93,7 +93,8 @@ Deno.test('the npm build (dist/index.js) works in Deno and exports exactly what 
 Deno.test('the export list: core, the bound API, and the backend (as in @seccomp/node, with denoBackend)', async () => {
   const core = await import('@seccomp/core');
   const bound = ['SyscallFilter', 'libraryVersion', 'apiLevel', 'setApiLevel', 'syscallResolveName', 'syscallResolveNum', 'compile',
-    'loadProfile', 'loadBpf', 'strictMode', 'strictModeFilter', 'status', 'notifySupervisor', 'takeFd', 'rawSyscall', 'capabilities', 'seccomp', 'default'];
+    'loadProfile', 'loadBpf', 'strictMode', 'strictModeFilter', 'status', 'notifySupervisor', 'takeFd', 'rawSyscall', 'lockdown', 'compileLockdown',
+    'capabilities', 'seccomp', 'default'];
   const expected = new Set([...Object.keys(core), ...bound, 'denoBackend']);
   assert.deepEqual(Object.keys(mod).sort(), [...expected].sort());
   for (const name of bound.slice(0, -4)) assert.equal((mod as any)[name], (mod.seccomp as any)[name], name);
@@ -174,7 +175,7 @@ Deno.test('-0 is normalised for i32/u32 parameters (Deno rejects it as "not an i
   fn(-5, 1n, 7, null);
   assert.ok(Object.is(seen[0]![0], 0) && Object.is(seen[0]![1], -0) && Object.is(seen[0]![2], 0));
   assert.deepEqual(seen[1], [-5, 1n, 7, null]);
-  assert.throws(() => mod.syscallResolveNum(1.5), TypeError);
+  assert.throws(() => mod.syscallResolveNum(1.5), RangeError);
 });
 
 Deno.test('optional (libseccomp 2.6) symbols: absent ones are left out and reported by capabilities()', () => {

@@ -1,0 +1,210 @@
+/**
+ * The lockdown and attack suite, part of the conformance suite every runtime runs. Each test
+ * is a child process (lockdown-scenarios.ts); attacks run twice — under lockdown, where each
+ * must be refused, and in a control child without it, where each must reach the kernel — so
+ * a test cannot pass because an attack was broken to begin with.
+ */
+import assert from 'node:assert/strict';
+import { decodeLockdownBpf, emulate, formatAction, resolveSyscall, syscallNames, type ArchName } from '../src/index.js';
+import { buildAttackHelper } from './attack/build.js';
+import { runChild, type ChildOutcome } from './harness.js';
+import type { SuiteAdapter } from './suite.js';
+
+const EPERM = 1;
+const ENOSYS = 38;
+const ERRNO: Record<string, number> = { EPERM, ENOSYS };
+
+function describe(o: ChildOutcome): string {
+  return `code=${o.code} signal=${o.signal} hung=${o.hung}\nstdout:\n${o.stdout.slice(0, 6000)}\nstderr:\n${o.stderr.slice(0, 3000)}`;
+}
+
+function resultOf(o: ChildOutcome): any {
+  assert.equal(o.error, undefined, `child failed: ${JSON.stringify(o.error)}\n${describe(o)}`);
+  assert.equal(o.code, 0, describe(o));
+  return o.result;
+}
+
+/** Every thread filtered, by both programs, and the process still does its work. */
+function assertStillServing(runtime: string, normal: any): void {
+  assert.equal(normal.http, `hello from ${runtime}`, 'the server still answers');
+  assert.equal(normal.httpAgain, `hello from ${runtime}`);
+  assert.equal(normal.readSync, true);
+  assert.equal(normal.readAsync, true, 'thread-pool reads work');
+  assert.equal(normal.writePreopened, 'ran', 'a file opened before lockdown stays writable');
+  assert.equal(normal.thread, 'ran', 'new threads start (clone3 → ENOSYS → clone with CLONE_THREAD)');
+  assert.equal(normal.inetSocket.errno, 0, 'TCP sockets are allowed');
+  assert.equal(normal.netlinkSocket.errno, 0, 'netlink sockets (getaddrinfo, getifaddrs) are allowed');
+  assert.deepEqual(normal.unknownSyscall, { ret: -1, errno: ENOSYS });
+}
+
+export function defineLockdownSuite(a: SuiteAdapter): void {
+  const t = (name: string, fn: () => Promise<void>) => a.test(`[${a.runtime}] lockdown: ${name}`, fn);
+  const run = (scenario: string, params: unknown = {}, opts?: Parameters<typeof runChild>[3]) => runChild(a.command, scenario, params, opts);
+  const x86_64 = a.arch === 'x86_64';
+  const helperParams = async () => ({ helper: await buildAttackHelper(), packageUrl: a.command.packageUrl, x86_64 });
+
+  for (const readOnlyFs of [false, true]) {
+    t(`every denied capability is refused and the process keeps serving${readOnlyFs ? ' (readOnlyFs)' : ''}`, async () => {
+      const r = resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: true, readOnlyFs }));
+      assert.equal(r.result.filters, 2);
+      assert.equal(r.result.readOnlyFs, readOnlyFs);
+      assert.ok(r.result.syscalls.denied > 100 && r.result.syscalls.allowed > 100, JSON.stringify(r.result.syscalls));
+      for (const [name, res] of Object.entries<any>(r.raw)) {
+        assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] });
+      }
+      assert.ok(Object.keys(r.raw).length >= (readOnlyFs ? 48 : 38), `all attacks ran: ${Object.keys(r.raw).join(', ')}`);
+      for (const [name, res] of Object.entries<any>(r.apis)) {
+        assert.equal(res.ran, false, `${name}: the program ran`);
+        // Deno's node:child_process drops the spawn error's code (Deno 2.9: "Command failed"
+        // with no code or status); that the program never ran is what shows the block there.
+        if (a.runtime === 'deno' && name.startsWith('child_process.')) assert.notEqual(res.outcome, 'ran', name);
+        else assert.equal(res.outcome, 'EPERM', `${name} through the runtime's API`);
+      }
+      assertStillServing(a.runtime, r.normal);
+      for (const th of r.normal.status.threads) {
+        assert.equal(th.seccomp, 2, `thread ${th.name}`);
+        if (th.filters !== undefined) assert.ok(th.filters >= 2, `thread ${th.name} carries both filters`);
+      }
+      assert.equal(r.result.threads > 1, true);
+    });
+  }
+
+  t('control: without lockdown every attack reaches the kernel (no EPERM) and the runtime APIs run programs', async () => {
+    const r = resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: false, readOnlyFs: true }));
+    assert.equal(r.result, undefined);
+    for (const [name, res] of Object.entries<any>(r.raw)) assert.notEqual(res.errno, EPERM, `${name} must not be refused by the kernel itself: ${JSON.stringify(res)}`);
+    const succeeded = ['fork', 'clone (a process: no CLONE_THREAD)', 'clone3', 'io_uring_setup', 'socket(AF_PACKET, SOCK_RAW)', 'socket(AF_PACKET) with garbage in the high word', 'setuid', 'unshare'];
+    if (x86_64) succeeded.push('vfork');
+    for (const name of succeeded) assert.ok(r.raw[name].ret >= 0, `${name} works without lockdown: ${JSON.stringify(r.raw[name])}`);
+    for (const [name, res] of Object.entries<any>(r.apis)) assert.deepEqual(res, { outcome: 'ran', ran: true }, `${name} works without lockdown`);
+    assertStillServing(a.runtime, r.normal);
+    assert.ok(r.normal.status.threads.every((th: { seccomp: number }) => th.seccomp === 0));
+  });
+
+  for (const fn of ['attack_execve', 'attack_execveat']) {
+    t(`control: ${fn.slice(7)} from the helper really replaces the process`, async () => {
+      const o = await run('lockdownHelperCall', { ...(await helperParams()), fn, lock: false });
+      assert.match(o.stdout, new RegExp(`ATTACK-${fn.slice(7).toUpperCase()}`), describe(o));
+      assert.equal(o.code, 0);
+    });
+  }
+
+  if (x86_64) {
+    const foreign = [
+      { fn: 'attack_int80_execve', what: 'i386 execve through int 0x80', control: (o: ChildOutcome) => assert.match(o.stdout, /ATTACK-INT80/, describe(o)) },
+      { fn: 'attack_int80_getpid', what: 'i386 getpid through int 0x80', control: (o: ChildOutcome) => assert.ok(o.reports.some((r) => typeof r.returned === 'number' && r.returned > 0), describe(o)) },
+      // This kernel may lack the x32 ABI (ENOSYS): the control shows the call returns at all.
+      { fn: 'attack_x32_getpid', what: 'an x32 syscall (nr | 0x40000000)', control: (o: ChildOutcome) => assert.ok(o.reports.some((r) => typeof r.returned === 'number'), describe(o)) },
+    ];
+    for (const f of foreign) {
+      t(`${f.what} kills the whole process`, async () => {
+        const o = await run('lockdownHelperCall', { ...(await helperParams()), fn: f.fn, lock: true });
+        assert.ok(o.reports.some((r) => r.locked === true), describe(o));
+        assert.equal(o.signal, 'SIGSYS', `killed, not hung on its other threads\n${describe(o)}`);
+        assert.ok(!o.reports.some((r) => 'returned' in r), 'nothing ran after the call');
+        assert.doesNotMatch(o.stdout, /ATTACK-INT80/);
+      });
+      t(`control: ${f.what} works without lockdown`, async () => {
+        const o = await run('lockdownHelperCall', { ...(await helperParams()), fn: f.fn, lock: false });
+        assert.equal(o.signal, null, describe(o));
+        f.control(o);
+      });
+    }
+  }
+
+  t('an io_uring ring opened before makes lockdown refuse with a typed error, installing nothing', async () => {
+    const r = resultOf(await run('lockdownWithIoUring'));
+    assert.ok(r.ring.ret >= 0, `io_uring_setup worked: ${JSON.stringify(r.ring)}`);
+    assert.equal(r.error?.name, 'LockdownRefusedError', JSON.stringify(r.error));
+    assert.equal(r.error.reason, 'io-uring');
+    assert.equal(r.error.code, 'EBUSY');
+    assert.ok(r.error.fds.includes(r.ring.ret), JSON.stringify(r.error));
+    assert.ok(r.seccomp.every((s: number) => s === 0), 'no thread was filtered');
+  });
+
+  for (const [block, reason] of [['seccomp', 'seccomp-blocked'], ['prctl', 'no-new-privs']] as const) {
+    t(`an outer filter blocking ${block} makes lockdown refuse (${reason})`, async () => {
+      const r = resultOf(await run('lockdownBlocked', { block }));
+      assert.equal(r.error?.name, 'LockdownRefusedError', JSON.stringify(r.error));
+      assert.equal(r.error.reason, reason);
+      assert.deepEqual(r.after, r.before, 'no filter was added');
+    });
+  }
+
+  t('layout, emulated: allowed, EPERM, ENOSYS for unknown numbers and clone3, other ABIs killed', async () => {
+    const bytes = new Uint8Array(resultOf(await run('lockdownCompile', { options: { readOnlyFs: true } })));
+    const { meta, programs } = decodeLockdownBpf(bytes);
+    assert.equal(programs.length, 2);
+    const [argsProgram, main] = programs as [Uint8Array, Uint8Array];
+    const arch = meta.arch as ArchName;
+    const verdict = (program: Uint8Array, syscall: string | number, args: (number | bigint)[] = [], on: ArchName = arch) =>
+      formatAction(emulate(program, { arch: on, syscall, args }).action);
+    assert.equal(verdict(main, 'read'), 'allow');
+    assert.equal(verdict(main, 'execve'), 'errno(EPERM)');
+    assert.equal(verdict(main, 'clone3'), 'errno(ENOSYS)');
+    assert.equal(verdict(main, 'openat2'), 'errno(ENOSYS)');
+    // Every number up to well past the highest: known ones get a verdict of their own, the
+    // rest the default ENOSYS.
+    const enosysOnPurpose = new Set(['clone3', 'openat2']);
+    const known = new Map(syscallNames(arch).map((n) => [resolveSyscall(n, arch), n]));
+    for (let nr = 0; nr < 1100; nr++) {
+      const v = verdict(main, nr);
+      const name = known.get(nr);
+      if (name === undefined || enosysOnPurpose.has(name)) assert.equal(v, 'errno(ENOSYS)', `${nr} (${name ?? 'unknown'})`);
+      else assert.ok(v === 'allow' || v === 'errno(EPERM)', `${name}: ${v}`);
+    }
+    assert.equal(verdict(main, 1023), 'errno(ENOSYS)');
+    if (arch === 'x86_64') {
+      assert.equal(verdict(main, 39 | 0x40000000), 'killProcess', 'x32 numbers');
+      assert.equal(verdict(main, 'getpid', [], 'x86'), 'killProcess', 'the i386 ABI');
+      assert.equal(verdict(argsProgram, 'getpid', [], 'x86'), 'killProcess');
+    }
+    assert.equal(verdict(argsProgram, 'clone', [0x3d0f00]), 'allow', "glibc's thread flags");
+    assert.equal(verdict(argsProgram, 'clone', [0x11]), 'errno(EPERM)', 'fork through clone');
+    assert.equal(verdict(argsProgram, 'clone', [0x3d0f00 | 0x20000]), 'errno(EPERM)', 'a thread in a new mount namespace');
+    assert.equal(verdict(argsProgram, 'socket', [0x100000011n, 2]), 'errno(EPERM)', 'AF_PACKET in the low word');
+    assert.equal(verdict(argsProgram, 'socket', [10, 3 | 0x80800]), 'errno(EPERM)', 'SOCK_RAW with flags');
+    assert.equal(verdict(argsProgram, 'socket', [16, 3]), 'allow', 'netlink');
+    assert.equal(verdict(argsProgram, 'openat', [-100, 0, 0]), 'allow', 'O_RDONLY');
+    assert.equal(verdict(argsProgram, 'openat', [-100, 0, 0o2000000 | 0o200000]), 'allow', 'O_CLOEXEC|O_DIRECTORY');
+    for (const flags of [0o1, 0o2, 0o100, 0o1000, 0o2000, 0o20200000]) assert.equal(verdict(argsProgram, 'openat', [-100, 0, flags]), 'errno(EPERM)', `openat flags 0o${flags.toString(8)}`);
+  });
+
+  t('cold start: lockdown({ bpf }) loads a precompiled set without libseccomp', async () => {
+    const bpf = resultOf(await run('lockdownCompile', {}));
+    const o = await run('lockdownFromBpf', { bpf }, { env: { SECCOMP_LIBRARY_PATH: '/nonexistent/libseccomp.so.2' } });
+    const r = resultOf(o);
+    assert.equal(r.library, 'SeccompUnavailableError', 'libseccomp could not be opened');
+    assert.equal(r.result.via, 'bpf');
+    assert.equal(r.result.preset, a.runtime);
+    assert.equal(r.result.bpfBytes, r.result.instructions * 8);
+    assert.ok(r.result.bpfBytes < bpf.length, 'the programs, without the container header');
+    assert.deepEqual(r.ptrace, { ret: -1, errno: EPERM });
+    assert.equal(r.http, `hello from ${a.runtime}`);
+    assert.equal(r.allFiltered, true);
+  });
+
+  t('dryRun installs logging filters that refuse nothing', async () => {
+    const r = resultOf(await run('lockdownDryRun'));
+    assert.equal(r.result.dryRun, true);
+    assert.equal(r.allFiltered, true);
+    assert.equal(r.personality.errno, 0);
+    assert.ok(r.packet.ret >= 0, JSON.stringify(r.packet));
+  });
+
+  t('action killProcess: a denied call kills the process, io_uring still gets EPERM', async () => {
+    const o = await run('lockdownKill');
+    assert.deepEqual(o.reports.find((r) => r.ioUring)?.ioUring, { ret: -1, errno: EPERM }, describe(o));
+    assert.equal(o.signal, 'SIGSYS', describe(o));
+    assert.ok(!o.reports.some((r) => r.survived));
+  });
+
+  t('argument mistakes are errors before anything is loaded', async () => {
+    const r = resultOf(await run('lockdownArgumentErrors'));
+    assert.equal(r.errors.allowExecve.name, 'RangeError');
+    assert.equal(r.errors.killThread.name, 'RangeError');
+    assert.equal(r.errors.bpfWithPreset.name, 'TypeError');
+    assert.equal(r.errors.notABpf.name, 'InvalidBpfError');
+    assert.ok(r.seccomp.every((s: number) => s === 0));
+  });
+}
