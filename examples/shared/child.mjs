@@ -9,15 +9,19 @@ function threadStates(pid) {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       return { tid: Number(tid), state: stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) };
     });
-  } catch {
-    return [];
+  } catch (err) {
+    // Gone, or not ours to read: Deno 2.9 grants /proc/<pid> to --allow-all only.
+    return { unreadable: err?.code ?? err?.name ?? String(err) };
   }
 }
 
-/** Starts `node <script> <mode>`, echoes its output, and resolves with how it ended. */
-export function runChild(script, mode, { hangAfterMs = 1500 } = {}) {
+/**
+ * Starts `<this runtime> [...runtimeArgs] <script> <mode>` (node, bun, or deno with
+ * `run` and its permission flags), echoes its output, and resolves with how it ended.
+ */
+export function runChild(script, mode, { hangAfterMs = 1500, runtimeArgs = [] } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...runtimeArgs, script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', (d) => process.stdout.write(`    ${String(d).trimEnd().replace(/\n/g, '\n    ')}\n`));
     let hung;
     const timer = setTimeout(() => {
@@ -32,6 +36,7 @@ export function runChild(script, mode, { hangAfterMs = 1500 } = {}) {
 }
 
 export function describe({ code, signal, hung, pid }) {
+  if (hung?.unreadable) return `hung: did not exit, and its threads could not be listed (${hung.unreadable}) — the demo killed it`;
   if (hung) {
     const main = hung.find((t) => t.tid === pid);
     const alive = hung.filter((t) => t.state !== 'Z').length;

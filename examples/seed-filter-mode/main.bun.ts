@@ -1,0 +1,43 @@
+// The seed guide's second program, seccomp-BPF through libseccomp, in Bun: the same program
+// as main.mjs, on bun:ffi. Run: bun examples/seed-filter-mode/main.bun.ts
+import { fileURLToPath } from 'node:url';
+import { Action, arg, rawSyscall, SyscallFilter } from '@seccomp/bun';
+import { describe, runChild } from '../shared/child.mjs';
+
+// Only write(2) is allowed once the filter is in: print with a raw write, nothing buffered.
+function say(text: string): void {
+  const line = new TextEncoder().encode(`${text}\n`);
+  rawSyscall('write', 1, line, line.length);
+}
+
+function seed(defaultAction: Action): void {
+  say('step 1: unrestricted');
+  const filter = new SyscallFilter(defaultAction); // the seed uses SCMP_ACT_KILL
+  filter.addRule(Action.allow, 'rt_sigreturn');
+  filter.addRule(Action.allow, 'exit');
+  filter.addRule(Action.allow, 'read');
+  filter.addRule(Action.allow, 'write');
+  filter.addRule(Action.allow, 'dup2', arg(0).eq(1), arg(1).eq(2)); // only dup2(1, 2)
+  filter.load(); // TSYNC: Bun's pool and JIT threads are filtered too
+  say("step 2: only 'write' and dup2(1, 2) syscalls");
+  rawSyscall('dup2', 1, 2); // redirect stderr to stdout: allowed
+  say('step 3: stderr redirected to stdout');
+  rawSyscall('dup2', 2, 42); // any other dup2: the default action
+  say('step 4: !! YOU SHOULD NOT SEE ME !!');
+}
+
+const mode = process.argv[2];
+if (mode === 'killProcess') seed(Action.killProcess);
+else if (mode === 'killThread') seed(Action.killThread);
+else {
+  // Each filter runs in a child process: it would kill this one too.
+  const self = fileURLToPath(import.meta.url);
+  console.log('seed example 2 — filter mode, default Action.killProcess (what the SDK recommends)');
+  console.log(`  verdict: ${describe(await runChild(self, 'killProcess'))}`);
+  console.log('seed example 2b — the seed’s own default, SCMP_ACT_KILL = Action.killThread');
+  console.log(`  verdict: ${describe(await runChild(self, 'killThread'))}`);
+  console.log('  A thread-only kill stops the main thread only. Bun’s own threads then wake on their timers');
+  console.log('  and call futex, which this list does not allow: each is killed in turn, and when the last');
+  console.log('  one is, the kernel ends the process with SIGSYS. (Those calls can also end a killProcess');
+  console.log('  run before step 3.)');
+}
