@@ -1,0 +1,45 @@
+/**
+ * What every runtime entry runs: `<entry> <scenario> <params-json>`. The result is one line,
+ * `@@ <json>`, on stdout; a failure is `@@ {"error": …}` and exit code 3.
+ */
+import type { Kit } from '../kit.js';
+import { compileScenario } from './compile.js';
+import { ffiScenario, type FfiParams } from './ffi.js';
+import { loadBpfSample, loadSdkSample, lockdownSample } from './load.js';
+import type { ProfileName } from './profiles.js';
+import { serveScenario } from './serve.js';
+import { syscallScenario, type SyscallParams } from './syscall.js';
+
+async function dispatch(kit: Kit, scenario: string, params: Record<string, unknown>): Promise<unknown> {
+  switch (scenario) {
+    case 'compile':
+      return compileScenario(kit);
+    case 'ffi':
+      return ffiScenario(kit, params as unknown as FfiParams);
+    case 'load-sdk':
+      return loadSdkSample(kit, params.profile as ProfileName);
+    case 'load-bpf':
+      return loadBpfSample(kit, params.file as string);
+    case 'load-lockdown':
+      return lockdownSample(kit, params as { preset?: string; bpfFile?: string });
+    case 'syscall':
+      return syscallScenario(kit, params as unknown as SyscallParams);
+    case 'serve':
+      return serveScenario(kit, params as { variant?: 'lockdown' | ProfileName });
+    default:
+      throw new Error(`unknown scenario ${scenario}`);
+  }
+}
+
+export async function main(kit: Kit): Promise<never> {
+  const [scenario = '', json = '{}'] = kit.args;
+  try {
+    const result = await dispatch(kit, scenario, JSON.parse(json) as Record<string, unknown>);
+    kit.print(`@@ ${JSON.stringify({ result })}`);
+    return kit.exit(0);
+  } catch (err) {
+    const e = err as Error;
+    kit.print(`@@ ${JSON.stringify({ error: { name: e?.name, message: e?.message, stack: e?.stack } })}`);
+    return kit.exit(3);
+  }
+}
