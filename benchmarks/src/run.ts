@@ -1,0 +1,76 @@
+/**
+ * `pnpm bench [--quick] [--only=…]`: builds the native baselines, checks that every runtime
+ * and C generate the same BPF, runs the groups, and writes the JSON results, the markdown
+ * tables and the SVG chart. The runner never loads a filter itself: children do.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from './runner/args.js';
+import { createContext } from './runner/context.js';
+import { collectEnvironment, currentLoadAverage } from './runner/env.js';
+import { buildNative } from './runner/native.js';
+import { BENCH_DIR, REPO_DIR } from './runner/paths.js';
+import { FULL, QUICK } from './runner/plan.js';
+import { checkBpf } from './groups/check.js';
+import { bpfGroup } from './groups/bpf.js';
+import { ffiGroup } from './groups/ffi.js';
+import { loadGroup } from './groups/load.js';
+import { syscallGroup } from './groups/syscall.js';
+import { httpGroup } from './groups/http.js';
+import type { Results } from './report/results.js';
+import { renderMarkdown } from './report/markdown.js';
+import { renderSvg } from './report/svg.js';
+import { updateDocs } from './report/docs.js';
+
+const started = Date.now();
+const options = parseArgs(process.argv.slice(2));
+const plan = options.quick ? QUICK : FULL;
+const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}\n`);
+
+buildNative();
+const environment = collectEnvironment();
+log(`kernel ${environment.kernel}, ${environment.cpu} × ${environment.cores}, libseccomp ${environment.libseccomp}, spec_store_bypass: ${environment.specStoreBypass}, load average ${environment.loadAverage.start.toFixed(2)}`);
+const ctx = createContext(options, plan, log);
+const groupSeconds: Record<string, number> = {};
+const timed = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+  const t = Date.now();
+  const out = await fn();
+  groupSeconds[name] = (Date.now() - t) / 1000;
+  log(`${name} done in ${groupSeconds[name]!.toFixed(1)} s`);
+  return out;
+};
+
+try {
+  const check = await timed('check', () => checkBpf(ctx));
+  const results: Results = {
+    schema: 1,
+    command: options.command,
+    quick: options.quick,
+    environment,
+    plan,
+    check,
+    groups: {},
+    seconds: { total: 0, groups: groupSeconds },
+  };
+  const want = new Set(options.groups);
+  if (want.has('bpf')) results.groups.bpf = await timed('bpf', () => bpfGroup(ctx));
+  if (want.has('ffi')) results.groups.ffi = await timed('ffi', () => ffiGroup(ctx));
+  if (want.has('load')) results.groups.load = await timed('load', () => loadGroup(ctx));
+  if (want.has('syscall')) results.groups.syscall = await timed('syscall', () => syscallGroup(ctx));
+  if (want.has('http')) results.groups.http = await timed('http', () => httpGroup(ctx));
+  results.seconds.total = (Date.now() - started) / 1000;
+  environment.loadAverage.end = currentLoadAverage();
+
+  const outDir = options.quick ? join(BENCH_DIR, 'results', 'quick') : join(BENCH_DIR, 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(outDir, 'results.md'), markdown);
+  const svg = renderSvg(results);
+  // The full run's chart is the one the docs show; a quick run keeps its own beside its results.
+  writeFileSync(options.quick ? join(outDir, 'benchmarks.svg') : join(REPO_DIR, 'docs', 'benchmarks.svg'), svg);
+  if (!options.quick && options.groups.length === 5) updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), markdown);
+  log(`wrote ${outDir.replace(`${REPO_DIR}/`, '')}/results.{json,md}${options.quick ? '' : ', docs/benchmarks.svg and docs/benchmarks.md'} in ${results.seconds.total.toFixed(0)} s`);
+} finally {
+  ctx.cleanup();
+}

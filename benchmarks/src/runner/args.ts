@@ -1,0 +1,31 @@
+/**
+ * Command line: `pnpm bench [--quick] [--only=ffi,load,syscall,bpf,http]`.
+ * --quick is the CI smoke run: every group and runtime, few samples, results under
+ * benchmarks/results/quick/ (not committed). The full run writes benchmarks/results/ and
+ * docs/benchmarks.svg, and refreshes the generated part of docs/benchmarks.md.
+ */
+export const GROUPS = ['bpf', 'ffi', 'load', 'syscall', 'http'] as const;
+export type GroupName = (typeof GROUPS)[number];
+
+export interface Options {
+  quick: boolean;
+  groups: GroupName[];
+  /** The command as a user would type it, recorded with the results. */
+  command: string;
+}
+
+export function parseArgs(argv: readonly string[]): Options {
+  let quick = false;
+  let groups: GroupName[] = [...GROUPS];
+  for (const a of argv) {
+    if (a === '--quick') quick = true;
+    else if (a.startsWith('--only=')) {
+      const wanted = a.slice(7).split(',').filter(Boolean);
+      const unknown = wanted.filter((g) => !(GROUPS as readonly string[]).includes(g));
+      if (unknown.length) throw new Error(`unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.join(', ')}`);
+      groups = wanted as GroupName[];
+    } else if (a === '--') continue;
+    else throw new Error(`unknown argument ${a}; usage: pnpm bench [--quick] [--only=${GROUPS.join(',')}]`);
+  }
+  return { quick, groups, command: ['pnpm bench', ...argv.filter((a) => a !== '--')].join(' ') };
+}

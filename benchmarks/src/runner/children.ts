@@ -1,0 +1,108 @@
+/**
+ * Starting the processes that do the measuring. Every process that loads a filter is a
+ * fresh child — the runner itself never loads one — and each prints its result as one
+ * `@@ <json>` line (the native programs print bare JSON).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { RuntimeName } from '../kit.js';
+import { BENCH_DIR, DIST_DIR, NATIVE_OUT, runtimeBinary } from './paths.js';
+
+export const RUNTIMES: readonly RuntimeName[] = ['node', 'bun', 'deno'];
+
+/** io_uring off, as the SDK's docs advise: work done in io_uring's kernel threads escapes seccomp. */
+const CHILD_ENV = { ...process.env, UV_USE_IO_URING: '0' };
+
+export function runtimeArgv(runtime: RuntimeName): string[] {
+  const entry = join(DIST_DIR, 'entries', `${runtime}.js`);
+  switch (runtime) {
+    case 'node':
+      return [process.execPath, entry];
+    case 'bun':
+      return [runtimeBinary('bun'), entry];
+    case 'deno':
+      // -A: FFI, env (SECCOMP_LIBRARY_PATH), reads, and /proc for status().
+      return [runtimeBinary('deno'), 'run', '-A', '--no-prompt', entry];
+  }
+}
+
+function describe(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): string {
+  return `${argv.map((a) => a.replace(`${BENCH_DIR}/`, '')).join(' ')} exited ${r.status ?? r.signal}\n${r.stderr}${r.stdout}`.trim();
+}
+
+function parseResult<T>(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): T {
+  const line = r.stdout.split('\n').find((l) => l.startsWith('@@ '));
+  const parsed = line ? (JSON.parse(line.slice(3)) as { result?: T; error?: { message?: string; stack?: string } }) : undefined;
+  if (r.status !== 0 || !parsed || parsed.error) {
+    throw new Error(`${parsed?.error?.stack ?? parsed?.error?.message ?? 'no result'}\n${describe(argv, r)}`);
+  }
+  return parsed.result as T;
+}
+
+/** Runs one scenario in a fresh process of `runtime` and returns its result. */
+export function runScenario<T>(runtime: RuntimeName, scenario: string, params: unknown = {}, timeoutMs = 120_000): T {
+  const argv = [...runtimeArgv(runtime), scenario, JSON.stringify(params)];
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, env: CHILD_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return parseResult<T>(argv, r);
+}
+
+/** Runs a native program built from native/*.c; its stdout is JSON (or raw bytes with `binary`). */
+export function runNative<T>(program: string, args: readonly string[], timeoutMs = 120_000): T {
+  const argv = [join(NATIVE_OUT, program), ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, encoding: 'utf8', timeout: timeoutMs });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(describe(argv, r));
+  return JSON.parse(r.stdout) as T;
+}
+
+export function runNativeBytes(program: string, args: readonly string[]): Uint8Array {
+  const argv = [join(NATIVE_OUT, program), ...args];
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, timeout: 60_000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(describe(argv, { ...r, stdout: '', stderr: String(r.stderr) }));
+  return new Uint8Array(r.stdout);
+}
+
+/** A long-running scenario (the HTTP server): resolves with the child and its first report once it prints one. */
+export function startScenario<T>(runtime: RuntimeName, scenario: string, params: unknown): Promise<{ child: ChildProcess; report: T }> {
+  const argv = [...runtimeArgv(runtime), scenario, JSON.stringify(params)];
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${scenario} on ${runtime} did not report within 30 s\n${stderr}`));
+    }, 30_000);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const line = stdout.split('\n').find((l) => l.startsWith('@@ '));
+      if (!line) return;
+      clearTimeout(timer);
+      const parsed = JSON.parse(line.slice(3)) as T & { error?: { message?: string } };
+      if (parsed.error) reject(new Error(`${scenario} on ${runtime}: ${parsed.error.message}\n${stderr}`));
+      else resolve({ child, report: parsed });
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${scenario} on ${runtime} exited ${code ?? signal} before reporting\n${stderr}${stdout}`));
+    });
+  });
+}
+
+/** Stops a child started by startScenario and waits for it to be gone. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** First line of `<argv> --version`-style output, or undefined. */
+export function versionOf(argv: readonly string[]): string | undefined {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}

@@ -1,0 +1,34 @@
+/**
+ * Builds the C baselines with gcc at the start of every run, against the same libseccomp
+ * the SDK loads. Missing tools are an error that names the packages to install (CI's
+ * .ci/run installs them).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NATIVE_OUT, NATIVE_SRC } from './paths.js';
+
+const PROGRAMS = ['load', 'syscall', 'ffi', 'http-load'] as const;
+const NEEDS_LIBSECCOMP = new Set(['load', 'syscall', 'ffi']);
+
+export function buildNative(): void {
+  const probe = spawnSync('gcc', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new Error('gcc is needed to build the native baselines: apt-get install gcc libc6-dev libseccomp-dev');
+  }
+  mkdirSync(NATIVE_OUT, { recursive: true });
+  for (const program of PROGRAMS) {
+    const args = ['-O2', '-Wall', '-Wextra', '-Werror', '-o', join(NATIVE_OUT, program), join(NATIVE_SRC, `${program}.c`)];
+    if (NEEDS_LIBSECCOMP.has(program)) args.push('-lseccomp');
+    const r = spawnSync('gcc', args, { encoding: 'utf8' });
+    if (r.status !== 0) {
+      const hint = /seccomp\.h/.test(r.stderr) ? '\nlibseccomp headers are missing: apt-get install libseccomp-dev' : '';
+      throw new Error(`gcc ${program}.c failed:\n${r.stderr}${hint}`);
+    }
+  }
+  for (const program of PROGRAMS) if (!existsSync(join(NATIVE_OUT, program))) throw new Error(`${program} was not built`);
+}
+
+export function gccVersion(): string {
+  return spawnSync('gcc', ['-dumpfullversion'], { encoding: 'utf8' }).stdout.trim();
+}
