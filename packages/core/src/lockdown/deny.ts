@@ -38,7 +38,7 @@ export const NEVER_KILL = ['io_uring_setup', 'io_uring_enter', 'io_uring_registe
 export const READ_ONLY_DENY = [
   'creat', 'mkdir', 'mkdirat', 'rmdir', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2',
   'link', 'linkat', 'symlink', 'symlinkat', 'mknod', 'mknodat', 'truncate', 'truncate64',
-  'chmod', 'fchmodat', 'fchmodat2', '@chown', 'setxattr', 'lsetxattr', 'setxattrat',
+  'chmod', 'fchmodat', 'fchmodat2', 'chown', 'chown32', 'lchown', 'lchown32', 'fchownat', 'setxattr', 'lsetxattr', 'setxattrat',
   'removexattr', 'lremovexattr', 'removexattrat', 'utime', 'utimes', 'utimensat', 'utimensat_time64', 'futimesat',
 ] as const;
 
