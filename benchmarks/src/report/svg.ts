@@ -3,10 +3,10 @@
  * horizontal bars for load cost, syscall overhead and throughput. Written by hand to keep
  * the benchmarks free of chart dependencies.
  */
-import { LOAD_MODES } from '../groups/load.js';
+import { LOAD_MODES, LOCKDOWN_LOAD_SET, type LoadMode } from '../groups/load.js';
 import { WHO } from '../groups/syscall.js';
 import { RUNTIMES } from '../runner/children.js';
-import { PROFILES, type ProfileName } from '../scenarios/profiles.js';
+import type { FilterSetName } from '../scenarios/profiles.js';
 import type { Results } from './results.js';
 
 interface Bar {
@@ -23,7 +23,7 @@ interface Panel {
   rows: Row[];
 }
 
-const COLORS: Record<string, string> = { C: '#555555', Node: '#3c873a', Bun: '#c4790e', Deno: '#2b6cb0' };
+const COLORS: Record<string, string> = { C: '#555555', Node: '#3c873a', Bun: '#c4790e', Deno: '#2b6cb0', 'no filter': '#bbbbbb' };
 const WIDTH = 820;
 const LABEL_W = 300;
 const BAR_W = 400;
@@ -42,7 +42,7 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
     for (const bar of row.bars) {
       const w = Math.max(0, (bar.value / max) * BAR_W);
       out.push(`<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${COLORS[bar.series] ?? '#888'}"><title>${esc(`${row.label} — ${bar.series}: ${bar.text}`)}</title></rect>`);
-      out.push(`<text x="${LABEL_W + w + 4}" y="${y + BAR_H - 2}" class="value">${esc(bar.text)}</text>`);
+      out.push(`<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 2}" class="value">${esc(bar.text)}</text>`);
       y += BAR_H + 1;
     }
     y += GAP + 3;
@@ -50,27 +50,36 @@ function renderPanel(panel: Panel, top: number): { svg: string; height: number }
   return { svg: out.join('\n'), height: y - top + 6 };
 }
 
+const seriesOf = (mode: string): string => (mode.startsWith('c') ? 'C' : mode.endsWith('node') ? 'Node' : mode.endsWith('bun') ? 'Bun' : 'Deno');
+
+/** One bar per load mode of a filter: its total (build + load, the attach, or the lockdown() call). */
+function loadPanel(title: string, modes: NonNullable<NonNullable<Results['groups']['load']>['profiles'][FilterSetName]>, label: (mode: LoadMode) => string): Panel {
+  const rows: Row[] = LOAD_MODES.map((mode) => {
+    const v = modes[mode].total!.median / 1000;
+    return { label: label(mode), bars: [{ series: seriesOf(mode), value: v, text: `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} µs` }] };
+  });
+  return { title, rows };
+}
+
 function panels(r: Results): Panel[] {
   const out: Panel[] = [];
   const load = r.groups.load;
-  const docker = load?.profiles.docker ?? (load && Object.values(load.profiles)[0]);
-  const dockerName = load?.profiles.docker ? 'docker' : (load && (Object.keys(load.profiles)[0] as ProfileName));
-  if (docker && dockerName) {
-    const rows: Row[] = LOAD_MODES.map((mode) => {
-      const m = docker[mode];
-      const v = (m.total ?? m.attach)!.median / 1000;
-      const series = mode.startsWith('c') ? 'C' : mode.endsWith('node') ? 'Node' : mode.endsWith('bun') ? 'Bun' : 'Deno';
-      const what = mode === 'c' ? 'C, libseccomp' : mode === 'c-bpf' ? 'C, precompiled' : `${series}, ${mode.startsWith('sdk') ? 'SDK (libseccomp)' : 'SDK loadBpf (precompiled)'}`;
-      return { label: what, bars: [{ series, value: v, text: `${v.toFixed(0)} µs` }] };
-    });
-    out.push({ title: `Load ${PROFILES[dockerName].label}: build + load, or attach a precompiled program (µs, median of ${load!.samples} processes)`, rows });
+  const docker = load?.profiles.docker;
+  if (docker) {
+    out.push(loadPanel(`Docker's default: build + load, or attach it precompiled (µs, median of ${load!.samples} fresh processes)`, docker, (mode) =>
+      mode === 'c' ? 'C, libseccomp' : mode === 'c-bpf' ? 'C, precompiled' : `${seriesOf(mode)}, ${mode.startsWith('sdk') ? 'SDK (libseccomp)' : 'SDK loadBpf (precompiled)'}`));
+  }
+  const lockdown = load?.profiles[LOCKDOWN_LOAD_SET];
+  if (lockdown) {
+    out.push(loadPanel(`lockdown(), docker-default preset: the whole call (µs, median of ${load!.samples} fresh processes)`, lockdown, (mode) =>
+      mode === 'c' ? 'C: build, export, attach' : mode === 'c-bpf' ? 'C, precompiled' : `${seriesOf(mode)}, ${mode.startsWith('sdk') ? 'lockdown()' : 'lockdown({ bpf })'}`));
   }
   const sys = r.groups.syscall;
   if (sys) {
     const rows: Row[] = sys
       .filter((c) => c.id !== 'control')
       .map((c) => ({
-        label: c.label,
+        label: c.label.replace(/ \(C: .*\)$/, ''),
         bars: WHO.filter((w) => c.runs[w]).map((w) => {
           const run = c.runs[w]!;
           const d = run.after.getppid - run.before.getppid;
@@ -78,7 +87,7 @@ function panels(r: Results): Panel[] {
           return { series, value: Math.max(0, d), text: `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(0)} ns` };
         }),
       }));
-    out.push({ title: 'getppid: ns added per call after loading (C, Node, Bun, Deno; same process before/after)', rows });
+    out.push({ title: 'getppid: ns added per call after loading the filters (median, same process before and after)', rows });
   }
   const http = r.groups.http;
   const filtered = http?.variants.find((v) => v.id !== 'none');
@@ -89,12 +98,12 @@ function panels(r: Results): Panel[] {
       return {
         label: `${series} node:http`,
         bars: [
-          { series: 'C', value: m.none!, text: `${m.none!.toFixed(0)} req/s, no filter` },
+          { series: 'no filter', value: m.none!, text: `${m.none!.toFixed(0)} req/s, no filter` },
           { series, value: m[filtered.id]!, text: `${m[filtered.id]!.toFixed(0)} req/s, ${filtered.label} (${((m[filtered.id]! / m.none!) * 100).toFixed(1)} %)` },
         ],
       };
     });
-    out.push({ title: 'Requests per second, without and with a filter', rows });
+    out.push({ title: `node:http requests per second, without and with ${filtered.label}`, rows });
   }
   return out;
 }
@@ -109,7 +118,7 @@ export function renderSvg(r: Results): string {
     y += height;
   }
   const legend = Object.entries(COLORS)
-    .map(([name, color], i) => `<rect x="${10 + i * 80}" y="${y + 4}" width="10" height="10" fill="${color}"/><text x="${24 + i * 80}" y="${y + 13}" class="label">${name}</text>`)
+    .map(([name, color], i) => `<rect x="${10 + i * 90}" y="${y + 4}" width="10" height="10" fill="${color}"/><text x="${24 + i * 90}" y="${y + 13}" class="label">${name}</text>`)
     .join('');
   const foot = `<text x="10" y="${y + 32}" class="foot">${esc(`${r.command} · ${e.date.slice(0, 10)} · kernel ${e.kernel} · ${e.cpu} ×${e.cores} · libseccomp ${e.libseccomp} · Node ${e.runtimes.node}, Bun ${e.runtimes.bun}, Deno ${e.runtimes.deno}`)}</text>`;
   const height = y + 44;
