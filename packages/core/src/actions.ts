@@ -177,3 +177,12 @@ export function toOciAction(action: Action): { action: OciActionName; ret?: numb
     case 'trace': return { action: 'SCMP_ACT_TRACE', ret: action.msg };
   }
 }
+
+/**
+ * How restrictive an action is, in the kernel's precedence order (a stack of filters returns
+ * the most restrictive verdict): killProcess > killThread > trap > errno > notify > trace > log > allow.
+ */
+export function actionSeverity(action: Action): number {
+  const order: ActionKind[] = ['allow', 'log', 'trace', 'notify', 'errno', 'trap', 'killThread', 'killProcess'];
+  return order.indexOf(action.kind);
+}

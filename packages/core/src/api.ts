@@ -19,6 +19,14 @@ import { syscallNames } from './syscalls/index.js';
 import { compileLockdown, lockdown, type LockdownResult } from './lockdown/run.js';
 import type { LockdownOptions } from './lockdown/options.js';
 
+export interface CompileOptions {
+  /**
+   * Told about each rule left out: on a multi-arch filter a syscall the loaded libseccomp does
+   * not know is skipped when its rule is more permissive than the default (fail closed).
+   */
+  onWarning?: (message: string) => void;
+}
+
 export interface Seccomp {
   /** libseccomp's filter context. `new SyscallFilter(Action.errno("EPERM"))`. */
   readonly SyscallFilter: new (defaultAction: ActionT, options?: FilterOptions) => BaseFilter;
@@ -35,9 +43,9 @@ export interface Seccomp {
   /** libseccomp's own reverse lookup, or undefined. */
   syscallResolveNum(nr: number, arch?: ArchName): string | undefined;
   /** Profile → BPF through libseccomp. Refuses conflicting rules. */
-  compile(profile: Profile): Uint8Array;
+  compile(profile: Profile, options?: CompileOptions): Uint8Array;
   /** Builds the profile with libseccomp and loads it (TSYNC by default). */
-  loadProfile(profile: Profile): void;
+  loadProfile(profile: Profile, options?: CompileOptions): void;
   /** Installs a ready BPF program with seccomp(2); libseccomp is not needed. */
   loadBpf(bpf: Uint8Array, options?: LoadBpfOptions): void;
   /** prctl SECCOMP_MODE_STRICT on the calling thread (see the docs: kills one thread only). */
@@ -84,13 +92,17 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     }
   }
   const token = (arch?: ArchName) => (arch === undefined ? 0 : archInfo(arch).token);
-  const prepare = (profile: Profile) => {
+  const prepare = (profile: Profile, options: CompileOptions = {}) => {
     const valid = validateProfile(profile);
     assertNoConflicts(valid);
-    return buildFilter((def, opts) => new SyscallFilter(def, opts), valid, nativeArch(backend.host.machine()));
+    return buildFilter((def, opts) => new SyscallFilter(def, opts), valid, {
+      nativeArch: nativeArch(backend.host.machine()),
+      libraryKnows: (name) => native.libraryKnows(name),
+      onWarning: options.onWarning,
+    });
   };
-  function compile(profile: Profile): Uint8Array {
-    using filter = prepare(profile);
+  function compile(profile: Profile, options?: CompileOptions): Uint8Array {
+    using filter = prepare(profile, options);
     return filter.exportBpf();
   }
   return {
@@ -120,8 +132,8 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       return name;
     },
     compile,
-    loadProfile: (profile) => {
-      using filter = prepare(profile);
+    loadProfile: (profile, options) => {
+      using filter = prepare(profile, options);
       filter.load();
     },
     loadBpf: (bpf, options) => loadBpf(native, bpf, options),

@@ -2,12 +2,44 @@
  * Profile → libseccomp filter context. A failure at any step releases the context and
  * rethrows, so nothing half-built is ever loaded.
  */
-import { Action } from './actions.js';
+import { Action, actionSeverity, formatAction } from './actions.js';
+import { SeccompError } from './errors.js';
 import type { ArchName } from './arch.js';
 import type { FilterOptions, SyscallFilter } from './filter.js';
-import type { Profile } from './profile/index.js';
+import type { Profile, Rule } from './profile/index.js';
 
 type MakeFilter = (defaultAction: Action, options: FilterOptions) => SyscallFilter;
+
+export interface BuildOptions {
+  /** The host's arch; a profile listing other arches gets them added and this one removed. */
+  nativeArch?: ArchName;
+  /** Whether the loaded libseccomp knows a syscall name (see `unknownToLibrary`). */
+  libraryKnows?: (name: string) => boolean;
+  /** Told about every rule left out, with the reason. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * A name the SDK's tables know but the loaded libseccomp does not (2.5 lacks the newest
+ * syscalls) can only be added on a native-only filter, by number. On a multi-arch filter
+ * libseccomp cannot translate it. Leaving out a rule that is more permissive than the default
+ * fails closed (the syscall gets the default), as runc does; leaving out a stricter rule
+ * would open a hole, so that is an error.
+ */
+function unknownToLibrary(profile: Profile, rule: Rule, name: string, opts: BuildOptions): 'add' | 'skip' {
+  const arches = profile.arches ?? [];
+  const nativeOnly = !arches.length || (arches.length === 1 && arches[0] === opts.nativeArch);
+  if (nativeOnly || !opts.libraryKnows || opts.libraryKnows(name)) return 'add';
+  const where = `syscall "${name}" (${formatAction(rule.action)}) on arches ${arches.join(', ')}`;
+  if (actionSeverity(rule.action) < actionSeverity(profile.defaultAction)) {
+    opts.onWarning?.(`${where}: left out — the loaded libseccomp does not know it, so it gets the default action ${formatAction(profile.defaultAction)}`);
+    return 'skip';
+  }
+  throw new SeccompError(
+    'seccomp_rule_add', 22,
+    `the loaded libseccomp does not know ${where}, and leaving a rule stricter than the default out would let the syscall through; upgrade libseccomp or limit the profile to the native arch`,
+  );
+}
 
 function applyAttributes(filter: SyscallFilter, profile: Profile): void {
   const a = profile.attributes ?? {};
@@ -29,13 +61,14 @@ function applyArches(filter: SyscallFilter, profile: Profile, native: ArchName):
   if (!arches.includes(native)) filter.removeArch(native);
 }
 
-export function buildFilter(make: MakeFilter, profile: Profile, nativeArchName?: ArchName): SyscallFilter {
+export function buildFilter(make: MakeFilter, profile: Profile, opts: BuildOptions = {}): SyscallFilter {
   const filter = make(profile.defaultAction, { tsync: profile.attributes?.tsync ?? true });
   try {
     applyAttributes(filter, profile);
-    if (nativeArchName) applyArches(filter, profile, nativeArchName);
+    if (opts.nativeArch) applyArches(filter, profile, opts.nativeArch);
     for (const rule of profile.rules) {
       for (const syscall of rule.syscalls) {
+        if (typeof syscall === 'string' && unknownToLibrary(profile, rule, syscall, opts) === 'skip') continue;
         if (rule.priority !== undefined) filter.setSyscallPriority(syscall, rule.priority);
         if (rule.exact) filter.addRuleExact(rule.action, syscall, ...(rule.conditions ?? []));
         else filter.addRule(rule.action, syscall, ...(rule.conditions ?? []));

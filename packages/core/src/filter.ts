@@ -52,6 +52,7 @@ const RULE_HINTS = {
   EEXIST: 'a rule for this syscall with the same conditions and a different action already exists',
   EDOM: 'the syscall does not exist on an arch of the filter (exact rules are not rewritten)',
   EINVAL: 'libseccomp rejects the syscall, action or conditions (e.g. an invalid pseudo syscall)',
+  EFAULT: 'libseccomp could not translate the syscall to every arch of the filter (is it newer than the loaded libseccomp?)',
   EOPNOTSUPP: 'libseccomp cannot express this rule exactly on an arch of the filter (e.g. a socket call multiplexed through socketcall on x86)',
 };
 

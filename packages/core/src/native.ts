@@ -90,6 +90,11 @@ export class Native {
     return nr;
   }
 
+  /** Whether the loaded libseccomp itself knows the name (2.5 lacks the newest syscalls). */
+  libraryKnows(name: string): boolean {
+    return this.sym.seccomp_syscall_resolve_name(this.cstr(name)) !== -1;
+  }
+
   private tableNumber(name: string): number {
     const arch = nativeArch(this.host.machine());
     const nr = isSyscallName(name) ? resolveSyscall(name, arch) : -1;

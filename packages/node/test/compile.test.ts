@@ -1,0 +1,32 @@
+// compile() builds and exports BPF without loading anything, so it may run in the runner.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Action, compile, DOCKER_DEFAULT_PROFILE, emulate, resolveOci, syscallResolveName } from '../dist/index.js';
+
+const newest = ['getxattrat', 'mseal', 'listmount'].filter((n) => syscallResolveName(n) === -1);
+
+test("Docker's default profile compiles for x86_64 + x86 + x32 with the loaded libseccomp", () => {
+  const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch: 'x86_64' });
+  const warnings: string[] = [];
+  const bpf = compile(profile, { onWarning: (w) => warnings.push(w) });
+  assert.ok(bpf.length > 0);
+  assert.equal(emulate(bpf, { arch: 'x86_64', syscall: 'read' }).action.kind, 'allow');
+  assert.equal(emulate(bpf, { arch: 'x86_64', syscall: 'reboot' }).action.kind, 'errno');
+  // Names libseccomp does not know are allow rules here: left out, so they get the default.
+  for (const name of newest) {
+    assert.ok(warnings.some((w) => w.includes(`"${name}"`)), `${name} reported: ${warnings.join('\n')}`);
+    assert.equal(emulate(bpf, { arch: 'x86_64', syscall: name }).action.kind, 'errno', `${name} fails closed`);
+  }
+});
+
+test('a native-only profile keeps a rule on a syscall newer than libseccomp, by number', () => {
+  const bpf = compile({ defaultAction: Action.allow, rules: [{ syscalls: ['getxattrat'], action: Action.errno('EPERM') }] });
+  assert.deepEqual(emulate(bpf, { arch: 'x86_64', syscall: 'getxattrat' }).action, Action.errno('EPERM'));
+});
+
+test('a stricter-than-default rule libseccomp cannot place on every arch is an error, not a hole', { skip: newest.length ? false : 'libseccomp knows every syscall of the table' }, () => {
+  assert.throws(
+    () => compile({ defaultAction: Action.allow, arches: ['x86_64', 'x86'], rules: [{ syscalls: [newest[0]!], action: Action.errno('EPERM') }] }),
+    /does not know syscall .* would let the syscall through/,
+  );
+});
