@@ -129,11 +129,15 @@ export const SCENARIOS: Record<string, Scenario> = {
     writeLine(api, 'step 3: !! YOU SHOULD NOT SEE ME !!');
   },
 
-  /** The seed's second program (filter mode), with killProcess as its default. */
-  seedFilter(api) {
+  /**
+   * The seed's second program (filter mode), with killProcess as its default. `tsync` and
+   * `alsoAllow` let a runtime whose own threads make syscalls at any moment filter only the
+   * JS thread (the seed is a one-thread C program) and allow what that thread needs to wake them.
+   */
+  seedFilter(api, { tsync, alsoAllow = [] }: { tsync?: boolean; alsoAllow?: string[] }) {
     writeLine(api, 'step 1: unrestricted');
-    const f = new api.SyscallFilter(api.Action.killProcess);
-    for (const name of ['rt_sigreturn', 'exit', 'read', 'write']) f.addRule(api.Action.allow, name);
+    const f = new api.SyscallFilter(api.Action.killProcess, { tsync });
+    for (const name of ['rt_sigreturn', 'exit', 'read', 'write', ...alsoAllow]) f.addRule(api.Action.allow, name);
     f.addRule(api.Action.allow, 'dup2', api.arg(0).eq(1), api.arg(1).eq(2));
     f.load();
     writeLine(api, "step 2: only 'write' and dup2(1, 2) syscalls");
