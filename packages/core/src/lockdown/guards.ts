@@ -59,7 +59,10 @@ function checkActions(native: Native, actions: readonly Action[]): void {
     if (r.ret === 0) continue;
     const code = errnoText(r.errno);
     if (code === 'EPERM' || code === 'EACCES') {
-      throw new LockdownRefusedError('seccomp-blocked', `seccomp(2) is refused here (${code}): an outer sandbox (a container's own seccomp profile?) blocks it`);
+      throw new LockdownRefusedError(
+        'seccomp-blocked',
+        `seccomp(2) is refused here (${code}): an outer sandbox (a container's own seccomp profile?) blocks it, or lockdown() already ran in this process`,
+      );
     }
     const why = code === 'ENOSYS' ? 'there is no seccomp(2) syscall (Linux < 3.17)'
       : code === 'EINVAL' ? 'seccomp(2) cannot report available actions (Linux < 4.14)'
