@@ -1,0 +1,204 @@
+/**
+ * Reading what the user points a command at: the SDK's profile JSON, an OCI/Docker seccomp
+ * profile (or a whole OCI config.json, whose linux.seccomp is used), or a compiled BPF
+ * program. The format is detected from the content, never from the file name, so a
+ * profile saved as .txt still works and a BPF file is never parsed as JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { release } from 'node:os';
+import {
+  ARCH_NAMES, decodeBpf, isArchName, nativeArch, profileFromJSON, resolveOci, validate, validateProfile,
+  archInfo, type ArchName, type Profile, type Rule, type SockFilter,
+} from '@seccomp/node';
+import { adaptToLibrary, leftOutWarning } from './build.js';
+import { InputError, UsageError } from './errors.js';
+import { findJsonFault } from './json-position.js';
+import { closest } from './text.js';
+
+export type ProfileFormat = 'sdk' | 'oci';
+
+export interface ProfilePolicy {
+  kind: 'profile';
+  format: ProfileFormat;
+  path: string;
+  /** Validated; its `arches` are the ones the filter covers (never empty). */
+  profile: Profile;
+  /** Where each rule came from: `rules[3]` (SDK) or `syscalls[12]` (OCI). */
+  origins: string[];
+  /** What could not be carried over from an OCI profile (resolveOci's warnings). */
+  warnings: readonly string[];
+  /** The JSON as read (for audit, which looks at what was written, not what survived). */
+  json: unknown;
+}
+
+export interface BpfPolicy {
+  kind: 'bpf';
+  path: string;
+  bytes: Uint8Array;
+  program: SockFilter[];
+  /** The arch whose byte order the program was read in. */
+  arch: ArchName;
+}
+
+export type Policy = ProfilePolicy | BpfPolicy;
+
+export interface PolicyOptions {
+  /** The arches the filter covers; for an OCI profile the first is the one it is resolved for. */
+  arches?: readonly ArchName[];
+  /** Capabilities an OCI profile's includes/excludes see (Docker checks the bounding set). */
+  capabilities?: readonly string[];
+  /** For OCI minKernel: the kernel the filter will run on. Default: assume a current one. */
+  kernelVersion?: string;
+  optimize?: 1 | 2;
+}
+
+/** The kernel of this machine, for commands that load the filter here (run). */
+export function thisKernel(): string {
+  return release();
+}
+
+export function parseArches(list: readonly string[]): ArchName[] | undefined {
+  if (!list.length) return undefined;
+  return list.map((a) => {
+    if (isArchName(a)) return a;
+    const guess = closest(a, ARCH_NAMES);
+    throw new UsageError(`unknown arch "${a}"${guess ? ` (did you mean "${guess}"?)` : ''}; use one of ${ARCH_NAMES.join(', ')}`);
+  });
+}
+
+export function parseOptimize(value: string | undefined): 1 | 2 | undefined {
+  if (value === undefined) return undefined;
+  if (value === '1' || value === '2') return Number(value) as 1 | 2;
+  throw new UsageError(`--optimize is 1 (linear, by priority) or 2 (binary tree), got "${value}"`);
+}
+
+export function readBytes(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') throw new InputError(`${path}: no such file`);
+    if (code === 'EISDIR') throw new InputError(`${path}: is a directory, not a file`);
+    if (code === 'EACCES') throw new InputError(`${path}: permission denied`);
+    throw new InputError(`${path}: cannot read (${code ?? (err as Error).message})`);
+  }
+}
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf) continue;
+    return b === 0x7b /* { */ || b === 0x5b /* [ */;
+  }
+  return false;
+}
+
+/** JSON.parse, and on failure the line and column, so an editor can jump there. */
+export function parseJson(text: string, path: string): unknown {
+  const body = text.replace(/^\uFEFF/, '');
+  try {
+    return JSON.parse(body);
+  } catch (err) {
+    const fault = findJsonFault(body);
+    if (fault) throw new InputError(`${path}: malformed JSON at line ${fault.line}, column ${fault.column}: ${fault.what}`);
+    throw new InputError(`${path}: malformed JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An OCI config.json carries the profile under linux.seccomp. */
+function unwrapOciConfig(json: unknown): unknown {
+  if (isDict(json) && isDict(json.linux) && 'ociVersion' in json) {
+    if (!isDict(json.linux.seccomp)) throw new InputError('this OCI config has no linux.seccomp section');
+    return json.linux.seccomp;
+  }
+  return json;
+}
+
+export function detectFormat(json: unknown, path: string): ProfileFormat {
+  if (!isDict(json)) throw new InputError(`${path}: a profile is a JSON object, this file holds ${Array.isArray(json) ? 'an array' : typeof json}`);
+  if ('rules' in json) return 'sdk';
+  const oci = ['syscalls', 'architectures', 'archMap', 'flags', 'defaultErrnoRet', 'listenerPath'].some((k) => k in json);
+  if (oci || (typeof json.defaultAction === 'string' && json.defaultAction.startsWith('SCMP_ACT_'))) return 'oci';
+  if ('defaultAction' in json) return 'sdk';
+  throw new InputError(`${path}: neither an SDK profile (defaultAction + rules) nor an OCI seccomp profile (defaultAction + syscalls)`);
+}
+
+/** Reads any of the three formats. `allowBpf: false` makes a BPF file an input error. */
+export function readPolicy(path: string, options: PolicyOptions = {}, allowBpf = true): Policy {
+  const bytes = readBytes(path);
+  if (!looksLikeJson(bytes)) {
+    if (!allowBpf) throw new InputError(`${path}: not a JSON profile (this command needs a profile, not a compiled BPF program)`);
+    return readBpf(path, bytes, options.arches?.[0]);
+  }
+  const json = unwrapOciConfig(parseJson(new TextDecoder().decode(bytes), path));
+  return readProfileJson(json, path, options);
+}
+
+export function readBpf(path: string, bytes: Uint8Array, arch: ArchName = nativeArch()): BpfPolicy {
+  if (bytes.byteLength === 0) throw new InputError(`${path}: empty file`);
+  if (bytes.byteLength % 8 !== 0) {
+    throw new InputError(`${path}: not a BPF program (${bytes.byteLength} bytes is not a multiple of the 8-byte instruction) nor a JSON profile`);
+  }
+  const program = decodeBpf(bytes, archInfo(arch).endian);
+  validate(program);
+  return { kind: 'bpf', path, bytes, program, arch };
+}
+
+export function readProfileJson(json: unknown, path: string, options: PolicyOptions = {}): ProfilePolicy {
+  const format = detectFormat(json, path);
+  const native = nativeArch();
+  if (format === 'sdk') {
+    let profile = profileFromJSON(json);
+    const arches = options.arches ?? (profile.arches?.length ? profile.arches : [native]);
+    profile = validateProfile({ ...profile, arches, ...withOptimize(profile, options.optimize) });
+    return adapted({ kind: 'profile', format, path, profile, origins: profile.rules.map((_, i) => `rules[${i}]`), warnings: [], json });
+  }
+  return adapted(readOci(json, path, options));
+}
+
+/** See build.ts: what libseccomp cannot build here is adapted once, for every command. */
+function adapted(policy: ProfilePolicy): ProfilePolicy {
+  const { profile, leftOut, kept } = adaptToLibrary(policy.profile);
+  if (!leftOut.length) return policy;
+  return { ...policy, profile, origins: kept.map((i) => policy.origins[i]!), warnings: [...policy.warnings, leftOutWarning(leftOut)] };
+}
+
+function withOptimize(profile: Profile, optimize: 1 | 2 | undefined): { attributes?: Profile['attributes'] } {
+  return optimize ? { attributes: { ...profile.attributes, optimize } } : {};
+}
+
+const TAG = '\u0000seccomp-cli:';
+
+/**
+ * resolveOci drops the groups that do not apply here, so a rule's index says nothing about
+ * where it came from. Each group's comment is swapped for a tag before resolving and put
+ * back after, which maps every rule to its `syscalls[i]` without re-implementing Docker's rules.
+ */
+function readOci(json: unknown, path: string, options: PolicyOptions): ProfilePolicy {
+  const groups = isDict(json) && Array.isArray(json.syscalls) ? (json.syscalls as unknown[]) : undefined;
+  const tagged = groups ? { ...(json as object), syscalls: groups.map((g, i) => (isDict(g) ? { ...g, comment: `${TAG}${i}` } : g)) } : json;
+  const [arch, ...more] = options.arches ?? [nativeArch()];
+  const { profile, warnings } = resolveOci(tagged, {
+    arch: arch!,
+    ...(options.capabilities && { capabilities: options.capabilities }),
+    ...(options.kernelVersion && { kernelVersion: options.kernelVersion }),
+  });
+  const origins: string[] = [];
+  const rules: Rule[] = profile.rules.map((rule) => {
+    const index = Number(rule.comment?.slice(TAG.length));
+    origins.push(`syscalls[${index}]`);
+    const original = (groups?.[index] as { comment?: unknown } | undefined)?.comment;
+    const { comment: _tag, ...rest } = rule;
+    return typeof original === 'string' ? { ...rest, comment: original } : rest;
+  });
+  const arches = [...(profile.arches ?? [arch!])];
+  for (const a of more) if (!arches.includes(a)) arches.push(a);
+  const resolved = validateProfile({ ...profile, arches, rules, ...withOptimize(profile, options.optimize) });
+  return { kind: 'profile', format: 'oci', path, profile: resolved, origins, warnings, json };
+}
+
+/** The arches a policy's filter covers (the native one for a bare profile). */
+export function archesOf(policy: Policy): readonly ArchName[] {
+  return policy.kind === 'bpf' ? [policy.arch] : (policy.profile.arches ?? [nativeArch()]);
+}
