@@ -8,14 +8,21 @@ import { parse, flag } from './args.js';
 import { renderHelp, type Command } from './command.js';
 import { compileCommand } from './commands/compile.js';
 import { disasmCommand } from './commands/disasm.js';
+import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
+import { learnChildCommand, probeCommand } from './commands/internal.js';
+import { learnCommand } from './commands/learn.js';
+import { runCommand } from './commands/run.js';
 import { statusCommand } from './commands/status.js';
 import { describeError, UsageError } from './errors.js';
 import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { closest, table } from './text.js';
 
-export const COMMANDS: readonly Command[] = [statusCommand, compileCommand, disasmCommand, explainCommand];
+export const COMMANDS: readonly Command[] = [
+  statusCommand, doctorCommand, compileCommand, disasmCommand, explainCommand, runCommand, learnCommand,
+  learnChildCommand, probeCommand,
+];
 
 /** Commands whose own failures must not look like the exit status of the command they start. */
 const LAUNCHERS = new Set(['run', 'learn', '__learn-child']);
@@ -39,7 +46,9 @@ export function topHelp(): string {
     table(rows),
     '',
     'Every command takes --help and --json. Exit codes: 0 success, 1 a negative answer',
-    '(explain: the call is stopped), 2 usage, 3 bad input, 4 the system refused.',
+    '(explain: the call is stopped; doctor: seccomp unusable), 2 usage, 3 bad input, 4 the',
+    'system refused; run and learn pass the command\'s',
+    'status through and use 125 (launcher failed), 126 (cannot execute), 127 (not found).',
     '',
     'Documentation: docs/cli.md, and docs/troubleshooting.md for "why did my call get EPERM".',
     '',

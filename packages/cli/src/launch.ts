@@ -1,0 +1,78 @@
+/**
+ * The sandbox launcher, shared by `run` and `learn` so that what `learn` observes is what
+ * `run` will need. Node cannot replace itself with another program (no exec in place), so
+ * the launcher loads the filter into its own process, on every thread (TSYNC), then starts
+ * the command with a synchronous spawn that inherits stdio, and leaves with the command's
+ * status. The command inherits the filter across fork and execve.
+ *
+ * Consequence: the filter also binds the launcher from the moment it is loaded, so the
+ * profile must allow what starting the command takes — clone, execve, wait4, the pipes
+ * libuv uses to report a failed exec — and what Node does while it waits. `seccomp learn`
+ * records exactly that, because it runs this same code.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { rawSyscall } from '@seccomp/node';
+import { EXIT, SIGNAL_BASE } from './exit.js';
+
+/**
+ * What Node may do at any moment while the launcher waits, whatever a learning run happened
+ * to see: V8 grows and trims its heap (mmap, munmap, mprotect, madvise, mremap, brk; keyed
+ * pages with pkey_mprotect where the CPU has protection keys), its worker threads meet on
+ * futexes and yield, and they exit with the process. A learned profile that missed one of
+ * these because no garbage collection fell into that run would crash the launcher later
+ * ("The futex facility returned an unexpected error code"), so `learn` always adds them.
+ */
+export const NODE_BASELINE = [
+  'brk', 'exit', 'exit_group', 'futex', 'madvise', 'mmap', 'mprotect', 'mremap', 'munmap', 'pkey_mprotect',
+  'rt_sigreturn', 'sched_yield',
+] as const;
+
+/**
+ * Like system(3): while the command runs, Ctrl-C and Ctrl-\ are for it (the terminal sends
+ * them to the whole process group); the launcher waits and then reports how it ended.
+ * Installed before the filter, so no rt_sigaction happens under it.
+ */
+export function ignoreTerminalSignals(): void {
+  for (const sig of ['SIGINT', 'SIGQUIT'] as const) process.on(sig, () => {});
+}
+
+function message(text: string): void {
+  writeSync(2, `seccomp: ${text}\n`);
+}
+
+/** The status to leave with, and why the command did not run when it did not. */
+export function outcome(result: ReturnType<typeof spawnSync>, file: string): number {
+  if (result.error) {
+    const code = (result.error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      message(`${file}: command not found`);
+      return EXIT.notFound;
+    }
+    if (code === 'EACCES') {
+      message(`${file}: permission denied`);
+      return EXIT.cannotExecute;
+    }
+    if (code === 'EPERM') {
+      message(`${file}: could not be started (EPERM): the filter stops a syscall the launcher needs after loading it (clone, execve, pipe2, wait4, …); allow them, or build the profile with \`seccomp learn\``);
+      return EXIT.cannotExecute;
+    }
+    message(`${file}: could not be started: ${result.error.message}`);
+    return EXIT.cannotExecute;
+  }
+  if (result.signal) return SIGNAL_BASE + (constants.signals[result.signal as keyof typeof constants.signals] ?? 0);
+  return result.status ?? EXIT.launcher;
+}
+
+/**
+ * Starts the command and ends this process with its status. exit_group is made directly:
+ * Node's own shutdown would make further syscalls the filter may not allow, and nothing is
+ * left to flush (stdio writes to pipes and files are synchronous on Linux).
+ */
+export function launch(argv: readonly string[]): never {
+  const [file, ...args] = argv;
+  const status = outcome(spawnSync(file!, args, { stdio: 'inherit' }), file!);
+  rawSyscall('exit_group', status);
+  process.exit(status); // only if exit_group itself was refused
+}
