@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parse, flag } from './args.js';
 import { renderHelp, type Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
 import { compileCommand } from './commands/compile.js';
+import { decodeCommand } from './commands/decode.js';
 import { disasmCommand } from './commands/disasm.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
@@ -21,7 +23,7 @@ import { closest, table } from './text.js';
 
 export const COMMANDS: readonly Command[] = [
   statusCommand, doctorCommand, compileCommand, disasmCommand, explainCommand, runCommand, learnCommand,
-  learnChildCommand, probeCommand,
+  decodeCommand, auditCommand, learnChildCommand, probeCommand,
 ];
 
 /** Commands whose own failures must not look like the exit status of the command they start. */
@@ -46,8 +48,8 @@ export function topHelp(): string {
     table(rows),
     '',
     'Every command takes --help and --json. Exit codes: 0 success, 1 a negative answer',
-    '(explain: the call is stopped; doctor: seccomp unusable), 2 usage, 3 bad input, 4 the',
-    'system refused; run and learn pass the command\'s',
+    '(explain: the call is stopped; audit: findings; doctor: seccomp unusable; decode: no',
+    'record), 2 usage, 3 bad input, 4 the system refused; run and learn pass the command\'s',
     'status through and use 125 (launcher failed), 126 (cannot execute), 127 (not found).',
     '',
     'Documentation: docs/cli.md, and docs/troubleshooting.md for "why did my call get EPERM".',
