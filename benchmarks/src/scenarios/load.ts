@@ -2,8 +2,9 @@
  * Load group, child side: one sample per process, so every sample pays what a real start-up
  * pays (cold JIT, first dlopen). Phases are timed separately:
  *   open   dlopen + binding every symbol (libseccomp and libc; libc alone for loadBpf)
- *   build  what loadProfile does before loading: validate, check for conflicts, then
- *          seccomp_init, attributes, arches and one rule_add per syscall
+ *   build  what loadProfile does before loading (the same calls as its internal prepare):
+ *          validate, check for conflicts, then seccomp_init, attributes, arches and one
+ *          rule_add per syscall
  *   gen    seccomp_export_bpf: libseccomp generates the program (copied out via a memfd)
  *   load   seccomp_load: libseccomp generates it again and attaches it (TSYNC)
  *   read / attach   for a precompiled program: read the file, then loadBpf (validate, NNP, seccomp(2))
@@ -26,7 +27,10 @@ export function loadSdkSample(kit: Kit, profileName: ProfileName): Record<string
   const build = () => {
     const valid = sdk.validateProfile(profile);
     sdk.assertNoConflicts(valid);
-    return sdk.buildFilter((d, o) => new seccomp.SyscallFilter(d, o), valid, sdk.nativeArch(seccomp.native.host.machine()));
+    return sdk.buildFilter((d, o) => new seccomp.SyscallFilter(d, o), valid, {
+      nativeArch: sdk.nativeArch(seccomp.native.host.machine()),
+      libraryKnows: (name) => seccomp.native.libraryKnows(name),
+    });
   };
   const t2 = nowNs();
   const filter = build();
