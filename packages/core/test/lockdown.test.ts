@@ -70,7 +70,8 @@ test('argument checks: clone needs CLONE_THREAD and no namespaces, socket no pac
   assert.deepEqual(ro.conditional, ['clone', 'open', 'openat', 'socket']);
   assert.ok(ro.enosys.includes('openat2'));
   for (const n of ['creat', 'mkdir', 'unlinkat', 'renameat2', 'truncate', 'fchownat', 'utimensat']) assert.ok(ro.denied.includes(n), n);
-  for (const n of ['write', 'ftruncate', 'fchmod', 'fchown', 'close']) assert.ok(ro.allowed.includes(n), `${n}: files opened before keep working`);
+  for (const n of ['write', 'ftruncate', 'fchmod', 'close']) assert.ok(ro.allowed.includes(n), `${n}: files opened before keep working`);
+  assert.ok(plan({ readOnlyFs: true, allow: ['fchown'] }).allowed.includes('fchown'), 'readOnlyFs leaves descriptor calls to the preset');
   assert.throws(() => planLockdown(resolveLockdownOptions({ readOnlyFs: true }, 'node'), 'mips'), /open\(2\) flags/);
 });
 
