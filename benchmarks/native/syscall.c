@@ -21,10 +21,26 @@ static void read_file(void) {
   syscall(SYS_close, fd);
 }
 
+/* Batches of the two calls alternate, so a slow moment of the machine hits both alike. */
 static void measure(size_t batches, size_t iters, double *getppid_ns, double *read_ns) {
   volatile long sink = 0;
-  BATCH_MEDIAN(*getppid_ns, batches, iters, sink += syscall(SYS_getppid));
-  BATCH_MEDIAN(*read_ns, batches, iters / 4 + 1, read_file());
+  double *ppid = malloc(sizeof(double) * batches), *rd = malloc(sizeof(double) * batches);
+  size_t read_iters = iters / 4 + 1;
+  for (size_t i = 0; i < iters; i++) sink += syscall(SYS_getppid); /* warm-up */
+  for (size_t i = 0; i < read_iters; i++) read_file();
+  for (size_t b = 0; b < batches; b++) {
+    uint64_t t0 = now_ns();
+    for (size_t i = 0; i < iters; i++) sink += syscall(SYS_getppid);
+    uint64_t t1 = now_ns();
+    for (size_t i = 0; i < read_iters; i++) read_file();
+    uint64_t t2 = now_ns();
+    ppid[b] = (double)(t1 - t0) / (double)iters;
+    rd[b] = (double)(t2 - t1) / (double)read_iters;
+  }
+  *getppid_ns = median(ppid, batches);
+  *read_ns = median(rd, batches);
+  free(ppid);
+  free(rd);
   (void)sink;
 }
 

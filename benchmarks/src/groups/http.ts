@@ -2,15 +2,16 @@
  * Group 5, end to end: requests per second of a minimal node:http server (the lockdown
  * example servers of issue 5 have not landed) on each runtime, without a filter and after
  * lockdown() with the runtime's preset. Both servers run side by side and the C load generator drives
- * them in alternation — A B, B A, … — so drift hits both alike; each figure is the median
- * over rounds.
+ * them in alternation — A B, B A, … — so drift hits both alike. The ratio is the median over
+ * rounds of each round's pair (the two runs back to back), which cancels slow drift better
+ * than a ratio of medians; requests/s are medians over rounds.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { RuntimeName } from '../kit.js';
 import { PROFILES, type ProfileName } from '../scenarios/profiles.js';
 import { RUNTIMES, runNative, startScenario, stopChild } from '../runner/children.js';
 import type { Context } from '../runner/context.js';
-import { median } from '../runner/stats.js';
+import { median, quantile } from '../runner/stats.js';
 
 interface LoadReport {
   requests: number;
@@ -20,9 +21,11 @@ interface LoadReport {
 }
 
 export interface HttpRuntimeResult {
-  /** Server variant ('none' or a profile) → requests/s of each round. */
+  /** Server variant ('none', 'lockdown' or a profile) → requests/s of each round. */
   rounds: Record<string, number[]>;
   median: Record<string, number>;
+  /** Variant → median over rounds of (variant ÷ none) within the round, with its quartiles. */
+  ratio: Record<string, { median: number; p25: number; p75: number }>;
   errors: number;
 }
 
@@ -57,7 +60,7 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
       }
       const drive = (port: number, s: number) => runNative<LoadReport>('http-load', [String(port), String(connections), String(s)]);
       for (const s of servers) drive(s.port, warmupSeconds);
-      const out: HttpRuntimeResult = { rounds: {}, median: {}, errors: 0 };
+      const out: HttpRuntimeResult = { rounds: {}, median: {}, ratio: {}, errors: 0 };
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? servers : [...servers].reverse();
         for (const s of order) {
@@ -67,8 +70,12 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
         }
       }
       for (const [id, v] of Object.entries(out.rounds)) out.median[id] = median(v);
+      for (const v of variants.filter((x) => x.id !== 'none')) {
+        const pairs = out.rounds[v.id]!.map((rps, i) => rps / out.rounds.none![i]!);
+        out.ratio[v.id] = { median: median(pairs), p25: quantile(pairs, 0.25), p75: quantile(pairs, 0.75) };
+      }
       result.runtimes[runtime] = out;
-      ctx.log(`http: ${runtime} ${Object.entries(out.median).map(([k, v]) => `${k} ${v.toFixed(0)}/s`).join(', ')}`);
+      ctx.log(`http: ${runtime} ${Object.entries(out.median).map(([k, v]) => `${k} ${v.toFixed(0)}/s`).join(', ')}; ${Object.entries(out.ratio).map(([k, v]) => `${k} ${v.median.toFixed(3)}×`).join(', ')}`);
     } finally {
       for (const s of servers) await stopChild(s.child);
     }

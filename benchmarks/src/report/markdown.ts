@@ -53,11 +53,11 @@ export function summary(r: Results): string {
   const sys = r.groups.syscall;
   if (sys) {
     for (const id of ['control', 'docker', 'lockdown', 'lockdown-ro', 'argchk-prio', 'stack-16']) {
-      const c = sys.find((s) => s.id === id)?.runs.c;
+      const c = sys.find((s) => s.id === id)?.summary.c;
       if (!c) continue;
-      const label = sys.find((s) => s.id === id)!.label;
-      rows.push([`getppid / file read after: ${label}, C`, `${signed(c.after.getppid - c.before.getppid)} / ${signed(c.after.read - c.before.read)} ns`,
-        `${x(c.after.getppid / c.before.getppid)} / ${x(c.after.read / c.before.read)}`]);
+      const label = sys.find((s) => s.id === id)!.label.replace(/ \(C: .*\)$/, '');
+      rows.push([`getppid / file read, added by: ${label} (C)`, `${signed(c.delta.getppid)} / ${signed(c.delta.read)} ns`,
+        `${x(c.ratio.getppid)} / ${x(c.ratio.read)}`]);
     }
   }
   const b = r.groups.bpf;
@@ -73,7 +73,8 @@ export function summary(r: Results): string {
   if (h) {
     for (const rt of RUNTIMES) {
       const m = h.runtimes[rt]?.median;
-      if (m?.lockdown) rows.push([`node:http requests/s on ${WHO_LABEL[rt]}, without / with lockdown()`, `${ns(m.none, 0)} / ${ns(m.lockdown, 0)}`, x(m.lockdown / m.none!)]);
+      const q = h.runtimes[rt]?.ratio.lockdown;
+      if (m?.lockdown && q) rows.push([`node:http requests/s on ${WHO_LABEL[rt]}, without / with lockdown()`, `${ns(m.none, 0)} / ${ns(m.lockdown, 0)}`, `${x(q.median)} (paired rounds)`]);
     }
   }
   return table(['what', 'median', 'ratio'], rows, ['l', 'r', 'l']);
@@ -128,7 +129,7 @@ function load(r: Results): string {
   const parts = [
     `### 2. Load cost (µs, median of ${l.samples} fresh processes each)`,
     '',
-    'build: validate + seccomp_init + attributes + rule_add per syscall; generation: seccomp_export_bpf; load: seccomp_load ' +
+    'build: validate + seccomp_init + attributes + rule_add per syscall (of which checks: the SDK\'s validateProfile and conflict check); generation: seccomp_export_bpf; load: seccomp_load ' +
       '(generates again, then attaches with TSYNC); total = build + load. Precompiled: read the checked program from a file, then ' +
       'attach it with seccomp(2) (`loadBpf`: validate, NO_NEW_PRIVS, TSYNC); total = attach. open: dlopen and binding (not in the ' +
       'totals; C links at exec). lockdown(): the whole call (plan, build and generate both filters, guards, attach, verify every ' +
@@ -141,12 +142,13 @@ function load(r: Results): string {
     const rows = LOAD_MODES.map((mode) => {
       const m = modes[mode];
       const label = lockdown ? LOCKDOWN_MODE_LABEL(mode) : MODE_LABEL(mode);
-      return [label, us(m.open?.median), us(m.build?.median), us(m.gen?.median), us(m.load?.median), us(m.read?.median), us(m.attach?.median),
-        us(m.total!.median), x(m.total!.median / c), us(m.buildWarm?.median ?? m.attachWarm?.median)];
+      const warm = m.buildWarm ? `${us(m.buildWarm.median)}${m.validateWarm ? ` (${us(m.validateWarm.median)})` : ''}` : us(m.attachWarm?.median);
+      return [label, us(m.open?.median), us(m.build?.median), us(m.validate?.median), us(m.gen?.median), us(m.load?.median), us(m.read?.median),
+        us(m.attach?.median), us(m.total!.median), x(m.total!.median / c), warm];
     });
     const title = lockdown ? 'lockdown() with the docker-default preset' : setLabel(target);
     parts.push('', `**${title}** (${r.check[target]?.instructions.join(' + ')} BPF instructions)`, '',
-      table(['path', 'open', 'build', 'generation', 'load', 'read', 'attach', 'total', '÷ C', 'warm build / attach'], rows));
+      table(['path', 'open', 'build', 'of which checks', 'generation', 'load', 'read', 'attach', 'total', '÷ C', 'warm build (checks) / attach'], rows));
   }
   return parts.join('\n');
 }
@@ -154,18 +156,22 @@ function load(r: Results): string {
 function syscall(r: Results): string {
   const s = r.groups.syscall;
   if (!s) return '';
+  const { processes, rounds } = r.plan.syscall;
   const control = s.find((c) => c.id === 'control');
   const parts = [
     '### 3. Syscall overhead (ns per call added by the filters, and after ÷ before)',
     '',
-    'Each cell is one fresh process: median time per call before loading, then after, in the same process. The calls are raw ' +
-      'syscalls through libc\'s `syscall()` (the SDK\'s bound symbol in JS), so the runtimes\' before-times include their FFI cost. ' +
-      'read = openat + read (64 bytes) + close of a small file. The control loads nothing: its difference is the noise floor.',
+    `Each configuration ran in ${processes} fresh process${processes > 1 ? 'es' : ''} per runtime; each timed the calls before loading and ` +
+      `after, in the same process (the median of ${rounds} alternating measurement${rounds > 1 ? 's' : ''} each), and the cells are the medians over ` +
+      'the processes of after − before and after ÷ before. The calls are raw syscalls through libc\'s `syscall()` (the SDK\'s bound ' +
+      'symbol in JS), so the runtimes\' before-times include their FFI cost. read = openat + read (64 bytes) + close of a small ' +
+      'file. The control loads nothing: its difference is the noise floor of this run. For lockdown, the JS runtimes call ' +
+      'lockdown() with their own preset; C loads the same two filters for the docker-default preset.',
   ];
   if (control) {
     const before = WHO.map((w) => {
-      const run = control.runs[w];
-      return run ? `${WHO_LABEL[w]} getppid ${ns(run.before.getppid, 0)} ns, read ${ns(run.before.read, 0)} ns` : '';
+      const sum = control.summary[w];
+      return sum ? `${WHO_LABEL[w]} getppid ${ns(sum.before.getppid, 0)} ns, read ${ns(sum.before.read, 0)} ns` : '';
     });
     parts.push('', `Before loading (control): ${before.filter(Boolean).join('; ')}.`);
   }
@@ -173,8 +179,8 @@ function syscall(r: Results): string {
     const rows = s.map((c) => [
       c.label,
       ...WHO.map((w) => {
-        const run = c.runs[w];
-        return run ? `${signed(run.after[op] - run.before[op])} (${x(run.after[op] / run.before[op])})` : '–';
+        const sum = c.summary[w];
+        return sum ? `${signed(sum.delta[op])} (${x(sum.ratio[op])})` : '–';
       }),
     ]);
     parts.push('', `**${op === 'getppid' ? 'getppid' : 'small file read'}**`, '', table(['filters', ...WHO.map((w) => WHO_LABEL[w]!)], rows));
@@ -213,16 +219,22 @@ function http(r: Results): string {
   if (!h) return '';
   const filtered = h.variants.filter((v) => v.id !== 'none');
   const rows = RUNTIMES.map((rt) => {
-    const m = h.runtimes[rt]?.median ?? {};
-    return [WHO_LABEL[rt]!, ns(m.none, 0), ...filtered.flatMap((v) => [ns(m[v.id], 0), x(m[v.id]! / m.none!), pct(1 - m[v.id]! / m.none!)])];
+    const res = h.runtimes[rt];
+    const m = res?.median ?? {};
+    return [WHO_LABEL[rt]!, ns(m.none, 0), ...filtered.flatMap((v) => {
+      const q = res?.ratio[v.id];
+      return [ns(m[v.id], 0), q ? `${x(q.median)} (${x(q.p25)}–${x(q.p75)})` : '–', q ? pct(1 - q.median) : '–'];
+    })];
   });
+  const rounds = r.plan.http.rounds;
   return [
-    '### 5. End to end (requests per second, median of rounds)',
+    '### 5. End to end (requests per second)',
     '',
-    `${h.server}, ${h.connections} keep-alive connections from a C load generator, ${h.seconds} s per round, servers alternated each round. ` +
-      'lockdown() runs after the server starts listening; it filters every thread.',
+    `${h.server}, ${h.connections} keep-alive connections from a C load generator, ${rounds} rounds of ${h.seconds} s per server, ` +
+      'the two servers alternated within each round (A B, then B A). requests/s: medians over rounds; ratio: the median (and ' +
+      'quartiles) over rounds of the two back-to-back runs\' ratio; cost = 1 − ratio. lockdown() runs after the server starts listening; it filters every thread.',
     '',
-    table(['runtime', 'no filter', ...filtered.flatMap((v) => [v.label, 'ratio', 'cost'])], rows),
+    table(['runtime', 'no filter', ...filtered.flatMap((v) => [v.label, 'ratio (quartiles)', 'cost'])], rows),
   ].join('\n');
 }
 

@@ -77,12 +77,10 @@ function panels(r: Results): Panel[] {
   const sys = r.groups.syscall;
   if (sys) {
     const rows: Row[] = sys
-      .filter((c) => c.id !== 'control')
       .map((c) => ({
         label: c.label.replace(/ \(C: .*\)$/, ''),
-        bars: WHO.filter((w) => c.runs[w]).map((w) => {
-          const run = c.runs[w]!;
-          const d = run.after.getppid - run.before.getppid;
+        bars: WHO.filter((w) => c.summary[w]).map((w) => {
+          const d = c.summary[w]!.delta.getppid;
           const series = w === 'c' ? 'C' : w[0]!.toUpperCase() + w.slice(1);
           return { series, value: Math.max(0, d), text: `${d >= 0 ? '+' : '−'}${Math.abs(d).toFixed(0)} ns` };
         }),
@@ -99,7 +97,7 @@ function panels(r: Results): Panel[] {
         label: `${series} node:http`,
         bars: [
           { series: 'no filter', value: m.none!, text: `${m.none!.toFixed(0)} req/s, no filter` },
-          { series, value: m[filtered.id]!, text: `${m[filtered.id]!.toFixed(0)} req/s, ${filtered.label} (${((m[filtered.id]! / m.none!) * 100).toFixed(1)} %)` },
+          { series, value: m[filtered.id]!, text: `${m[filtered.id]!.toFixed(0)} req/s, ${filtered.label} (paired ratio ${http.runtimes[rt]!.ratio[filtered.id]!.median.toFixed(3)})` },
         ],
       };
     });

@@ -20,7 +20,8 @@ export interface SyscallConfig {
 export interface Plan {
   load: { samples: number; profiles: ProfileName[] };
   ffi: { rounds: number; minCpuMs: number; cBatches: number; cIterations: number };
-  syscall: { minCpuMs: number; cBatches: number; cIterations: number; configs: SyscallConfig[] };
+  /** Each configuration runs in `processes` fresh children per runtime (and C); each measures `rounds` times per phase. */
+  syscall: { processes: number; rounds: number; minCpuMs: number; cBatches: number; cIterations: number; configs: SyscallConfig[] };
   /** Server variants besides the unfiltered one: a profile loaded with loadProfile, or lockdown(). */
   http: { rounds: number; seconds: number; warmupSeconds: number; connections: number; variants: ('lockdown' | ProfileName)[] };
 }
@@ -49,14 +50,16 @@ export const SYSCALL_CONFIGS: SyscallConfig[] = [
 export const FULL: Plan = {
   load: { samples: 31, profiles: ['rules-1', 'rules-10', 'rules-100', 'docker'] },
   ffi: { rounds: 3, minCpuMs: 150, cBatches: 101, cIterations: 200_000 },
-  syscall: { minCpuMs: 150, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
-  http: { rounds: 5, seconds: 2, warmupSeconds: 1.5, connections: 16, variants: ['lockdown'] },
+  syscall: { processes: 3, rounds: 3, minCpuMs: 50, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
+  http: { rounds: 9, seconds: 1.5, warmupSeconds: 1.5, connections: 16, variants: ['lockdown'] },
 };
 
 export const QUICK: Plan = {
   load: { samples: 2, profiles: ['docker'] },
   ffi: { rounds: 1, minCpuMs: 10, cBatches: 11, cIterations: 20_000 },
   syscall: {
+    processes: 1,
+    rounds: 1,
     minCpuMs: 10,
     cBatches: 11,
     cIterations: 1000,
