@@ -84,20 +84,23 @@ Loads the filter into this process on every thread (TSYNC, with NO_NEW_PRIVS), t
 command's. The profile may be SDK or OCI JSON, or a program from \`seccomp compile\`.
 
 Node cannot exec in place, so the filter binds the launcher as well from the moment it is
-loaded: the profile must allow execve, clone and wait4 (which the command then also
-gets), and what Node does while it waits (futex, epoll_pwait, read, write, …). A profile
-that stops them is refused before anything is loaded. \`seccomp learn\` produces a profile
-that covers both the command and the launcher.
+loaded: the profile must allow what starting the command takes (execve, clone, wait4 — which
+the command then also gets) and what Node may do while it waits (futex, mmap, madvise,
+epoll_pwait, …). A profile that stops the essential ones is refused before anything is
+loaded. \`seccomp learn\` writes profiles that cover the command and the launcher.
 
 Presets:
   node, bun, deno   lockdown()'s runtime presets in lockdown's layout, with the one change a
                     launcher needs: starting programs and processes is allowed (execve,
-                    execveat, fork, vfork, clone), so the command may do it too. The rest of
-                    what lockdown denies stays denied: ptrace,
-                    mount, namespaces, bpf, io_uring, module loading, id changes, raw and
-                    packet sockets, other ABIs (they kill). Unknown syscalls get ENOSYS.
+                    execveat, fork, vfork, clone), so the command may do it too. Everything
+                    else lockdown denies stays denied: ptrace, mount, namespaces, bpf,
+                    io_uring, modules, id changes, raw and packet sockets; other ABIs kill
+                    the process; unknown syscalls get ENOSYS.
   docker-default    Docker's profile for a container without extra capabilities, resolved
                     for this arch and kernel.
+
+With --json, only errors change: they are printed as JSON on stdout (the command's output
+is its own).
 
 While the command runs, Ctrl-C and Ctrl-\\ go to it (as with system(3)).`,
   options: {
