@@ -1,7 +1,7 @@
 // compile() builds and exports BPF without loading anything, so it may run in the runner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Action, compile, DOCKER_DEFAULT_PROFILE, emulate, resolveOci, syscallResolveName } from '../dist/index.js';
+import { Action, compile, DOCKER_DEFAULT_PROFILE, emulate, resolveOci, syscallResolveName } from '../src/index.js';
 
 const newest = ['getxattrat', 'mseal', 'listmount'].filter((n) => syscallResolveName(n) === -1);
 
