@@ -29,6 +29,12 @@ static inline double median(double *values, size_t n) {
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
+static inline double minimum(const double *values, size_t n) {
+  double m = n ? values[0] : 0;
+  for (size_t i = 1; i < n; i++) m = values[i] < m ? values[i] : m;
+  return m;
+}
+
 /* Batches of `iters` calls; returns the median nanoseconds per call over `batches` batches. */
 #define BATCH_MEDIAN(result, batches, iters, body)                  \
   do {                                                              \

@@ -162,9 +162,10 @@ function syscall(r: Results): string {
     '### 3. Syscall overhead (ns per call added by the filters, and after ÷ before)',
     '',
     `Each configuration ran in ${processes} fresh process${processes > 1 ? 'es' : ''} per runtime; each timed the calls before loading and ` +
-      `after, in the same process (the median of ${rounds} alternating measurement${rounds > 1 ? 's' : ''} each), and the cells are the medians over ` +
-      'the processes of after − before and after ÷ before. The calls are raw syscalls through libc\'s `syscall()` (the SDK\'s bound ' +
-      'symbol in JS), so the runtimes\' before-times include their FFI cost. read = openat + read (64 bytes) + close of a small ' +
+      `after, in the same process, and the cells are the medians over the processes of after − before and after ÷ before. A time is the ` +
+      `fastest batch of calls (C: of ${r.plan.syscall.cBatches} batches; JS: mitata's fastest sample over ${rounds} alternating measurement${rounds > 1 ? 's' : ''}): ` +
+      'other work on the machine only ever adds time, so the minimum is the steadiest estimate of the call itself. ' +
+      'The calls are raw syscalls through libc\'s `syscall()` (the SDK\'s bound symbol in JS), so the runtimes\' before-times include their FFI cost. read = openat + read (64 bytes) + close of a small ' +
       'file. The control loads nothing: its difference is the noise floor of this run. For lockdown, the JS runtimes call ' +
       'lockdown() with their own preset; C loads the same two filters for the docker-default preset.',
   ];

@@ -50,7 +50,7 @@ export const SYSCALL_CONFIGS: SyscallConfig[] = [
 export const FULL: Plan = {
   load: { samples: 31, profiles: ['rules-1', 'rules-10', 'rules-100', 'docker'] },
   ffi: { rounds: 3, minCpuMs: 150, cBatches: 101, cIterations: 200_000 },
-  syscall: { processes: 3, rounds: 3, minCpuMs: 50, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
+  syscall: { processes: 3, rounds: 2, minCpuMs: 50, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
   http: { rounds: 9, seconds: 1.5, warmupSeconds: 1.5, connections: 16, variants: ['lockdown'] },
 };
 
