@@ -14,11 +14,18 @@
 static const char *file;
 static char buf[4096];
 
+/*
+ * Every argument is passed, zeros included: syscall(2) forwards whatever the registers hold
+ * for the ones left out, and a filter that checks an argument (getppid's arg0 here) would
+ * then see garbage and deny the call — which is faster than allowing it, and wrong.
+ */
+static long getppid_call(void) { return syscall(SYS_getppid, 0L, 0L, 0L, 0L, 0L, 0L); }
+
 static void read_file(void) {
-  long fd = syscall(SYS_openat, AT_FDCWD, file, O_RDONLY | O_CLOEXEC);
+  long fd = syscall(SYS_openat, (long)AT_FDCWD, file, (long)(O_RDONLY | O_CLOEXEC), 0L, 0L, 0L);
   if (fd < 0) die("openat");
-  if (syscall(SYS_read, fd, buf, sizeof buf) < 0) die("read");
-  syscall(SYS_close, fd);
+  if (syscall(SYS_read, fd, buf, (long)sizeof buf, 0L, 0L, 0L) < 0) die("read");
+  syscall(SYS_close, fd, 0L, 0L, 0L, 0L, 0L);
 }
 
 /*
@@ -30,11 +37,12 @@ static void measure(size_t batches, size_t iters, double *getppid_ns, double *re
   volatile long sink = 0;
   double *ppid = malloc(sizeof(double) * batches), *rd = malloc(sizeof(double) * batches);
   size_t read_iters = iters / 4 + 1;
-  for (size_t i = 0; i < iters; i++) sink += syscall(SYS_getppid); /* warm-up */
+  if (getppid_call() <= 0) die("getppid"); /* allowed, not denied by the filter */
+  for (size_t i = 0; i < iters; i++) sink += getppid_call(); /* warm-up */
   for (size_t i = 0; i < read_iters; i++) read_file();
   for (size_t b = 0; b < batches; b++) {
     uint64_t t0 = now_ns();
-    for (size_t i = 0; i < iters; i++) sink += syscall(SYS_getppid);
+    for (size_t i = 0; i < iters; i++) sink += getppid_call();
     uint64_t t1 = now_ns();
     for (size_t i = 0; i < read_iters; i++) read_file();
     uint64_t t2 = now_ns();
