@@ -1,54 +1,65 @@
 /**
- * Compiling a profile with the loaded libseccomp, with one adaptation. libseccomp 2.5 does not
- * know syscalls added to the kernel after it (getxattrat, mseal, listmount, …). Core still
- * adds a rule for such a name by its native number, which works for a single-arch filter;
- * but libseccomp cannot carry a number it cannot name to the filter's other arches and fails
- * (EFAULT). Docker's default profile lists several of them and covers x86_64, x86 and x32.
- * For a multi-arch filter these names are left out of allow rules — they then get the
- * default action, which is stricter, and said so — and a deny rule on one is refused,
- * since leaving it out would open what the profile closes.
+ * Compiling a profile with the loaded libseccomp. libseccomp 2.5 does not know syscalls
+ * added to the kernel after it (getxattrat, mseal, listmount, …); Docker's default profile
+ * lists several of them and covers x86_64, x86 and x32. Core's compile() decides what becomes
+ * of them: on a filter that is not for this arch alone, a rule more permissive than the
+ * default is left out (the syscall gets the default, which is stricter) and reported through
+ * onWarning, and a stricter rule is refused, since leaving it out would open what the
+ * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
-import { compile, libraryVersion, syscallResolveName, validateProfile, type Profile } from '@seccomp/node';
+import { compile, SeccompError, syscallResolveName, validateProfile, type Profile } from '@seccomp/node';
 import { InputError } from './errors.js';
-import { listSome } from './text.js';
-import { runs } from './verdict.js';
 
-function unknownToLibrary(profile: Profile): Set<string> {
-  const out = new Set<string>();
-  for (const rule of profile.rules) {
-    for (const s of rule.syscalls) if (typeof s === 'string' && syscallResolveName(s) === -1) out.add(s);
-  }
-  return out;
+export interface Built {
+  bytes: Uint8Array;
+  /** Core's warnings: each syscall it left out of a rule, and why. */
+  warnings: string[];
+  /** The profile as the filter holds it: without what core left out. */
+  profile: Profile;
+  /** For each rule of `profile`, its index in the profile that was compiled. */
+  kept: number[];
 }
 
-/** The profile libseccomp can build here, and what had to change. */
-export function adaptToLibrary(profile: Profile): { profile: Profile; leftOut: string[]; kept: number[] } {
-  const all = profile.rules.map((_, i) => i);
-  if ((profile.arches?.length ?? 0) < 2) return { profile, leftOut: [], kept: all };
-  const unknown = unknownToLibrary(profile);
-  if (!unknown.size) return { profile, leftOut: [], kept: all };
-  const version = libraryVersion().text;
-  const denied = profile.rules.filter((r) => !runs(r.action)).flatMap((r) => r.syscalls.filter((s): s is string => typeof s === 'string' && unknown.has(s)));
-  if (denied.length) {
-    throw new InputError(
-      `libseccomp ${version} does not know ${listSome([...new Set(denied)])}, so a filter for several arches (${profile.arches!.join(', ')}) cannot deny ${denied.length > 1 ? 'them' : 'it'}; compile for one arch (--arch ${profile.arches![0]}) or use a newer libseccomp`,
-    );
+/** compile(), with what core left out said (warnings, also passed to onWarning) and shown (profile, kept). */
+export function build(profile: Profile, onWarning?: (message: string) => void): Built {
+  const warnings: string[] = [];
+  let bytes: Uint8Array;
+  try {
+    bytes = compile(profile, {
+      onWarning: (w) => {
+        warnings.push(w);
+        onWarning?.(w);
+      },
+    });
+  } catch (err) {
+    // A stricter rule on a syscall this libseccomp does not know: the profile cannot be built
+    // here as written, which the CLI reports as an input error (exit 3), in core's words.
+    // The test is on core's message, which packages/node/test/compile.test.ts pins.
+    if (err instanceof SeccompError && /does not know syscall .* would let the syscall through/.test(err.message)) {
+      throw new InputError(err.message, { cause: err });
+    }
+    throw err;
   }
+  return { bytes, warnings, ...withoutLeftOut(profile, warnings.length > 0) };
+}
+
+/**
+ * explain runs each rule of the filter alone and names it as the file does, and compile
+ * counts the rules, so they need the rules the filter really holds. Core reports what it left
+ * out only in words; rather than parse them, this relies on what a warning implies: core
+ * leaves names out only on a filter that is not for this arch alone, and there every name
+ * the loaded libseccomp does not know is either left out or refused — and a refusal throws.
+ * So once core has warned and compile() has returned, the names syscallResolveName cannot
+ * resolve are exactly the ones left out. It mirrors core's result; it decides nothing.
+ */
+function withoutLeftOut(profile: Profile, leftOut: boolean): { profile: Profile; kept: number[] } {
+  if (!leftOut) return { profile, kept: profile.rules.map((_, i) => i) };
   const kept: number[] = [];
   const rules = profile.rules.flatMap((r, i) => {
-    const syscalls = r.syscalls.filter((s) => typeof s !== 'string' || !unknown.has(s));
+    const syscalls = r.syscalls.filter((s) => typeof s !== 'string' || syscallResolveName(s) !== -1);
     if (!syscalls.length) return [];
     kept.push(i);
     return [{ ...r, syscalls }];
   });
-  return { profile: validateProfile({ ...profile, rules }), leftOut: [...unknown].sort(), kept };
-}
-
-export function leftOutWarning(leftOut: readonly string[]): string {
-  return `libseccomp ${libraryVersion().text} does not know ${listSome(leftOut)}; a filter for several arches cannot name ${leftOut.length > 1 ? 'them' : 'it'}, so ${leftOut.length > 1 ? 'they were' : 'it was'} left out of the allow rules and get${leftOut.length > 1 ? '' : 's'} the default action`;
-}
-
-/** compile() of a profile that went through adaptToLibrary (readPolicy does that). */
-export function compileProfile(profile: Profile): Uint8Array {
-  return compile(adaptToLibrary(profile).profile);
+  return { profile: validateProfile({ ...profile, rules }), kept };
 }

@@ -10,7 +10,6 @@ import {
   ARCH_NAMES, decodeBpf, isArchName, nativeArch, profileFromJSON, resolveOci, validate, validateProfile,
   archInfo, type ArchName, type Profile, type Rule, type SockFilter,
 } from '@seccomp/node';
-import { adaptToLibrary, leftOutWarning } from './build.js';
 import { InputError, UsageError } from './errors.js';
 import { findJsonFault } from './json-position.js';
 import { closest } from './text.js';
@@ -152,16 +151,9 @@ export function readProfileJson(json: unknown, path: string, options: PolicyOpti
     let profile = profileFromJSON(json);
     const arches = options.arches ?? (profile.arches?.length ? profile.arches : [native]);
     profile = validateProfile({ ...profile, arches, ...withOptimize(profile, options.optimize) });
-    return adapted({ kind: 'profile', format, path, profile, origins: profile.rules.map((_, i) => `rules[${i}]`), warnings: [], json });
+    return { kind: 'profile', format, path, profile, origins: profile.rules.map((_, i) => `rules[${i}]`), warnings: [], json };
   }
-  return adapted(readOci(json, path, options));
-}
-
-/** See build.ts: what libseccomp cannot build here is adapted once, for every command. */
-function adapted(policy: ProfilePolicy): ProfilePolicy {
-  const { profile, leftOut, kept } = adaptToLibrary(policy.profile);
-  if (!leftOut.length) return policy;
-  return { ...policy, profile, origins: kept.map((i) => policy.origins[i]!), warnings: [...policy.warnings, leftOutWarning(leftOut)] };
+  return readOci(json, path, options);
 }
 
 function withOptimize(profile: Profile, optimize: 1 | 2 | undefined): { attributes?: Profile['attributes'] } {

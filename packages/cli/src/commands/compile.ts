@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { formatAction, type Profile } from '@seccomp/node';
 import { expectPositionals, stringOpt } from '../args.js';
-import { compileProfile } from '../build.js';
+import { build } from '../build.js';
 import type { Command } from '../command.js';
 import { UsageError, InputError } from '../errors.js';
 import { EXIT } from '../exit.js';
@@ -51,11 +51,13 @@ carried over is printed as a warning.`,
     const policy = readPolicy(positionals[0]!, { ...policyOptions(values), ...(optimize && { optimize }) }, false);
     if (policy.kind !== 'profile') throw new InputError(`${policy.path}: already a BPF program`);
     for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
-    const bpf = compileProfile(policy.profile);
+    const built = build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`));
+    const bpf = built.bytes;
     writeFileSync(out, bpf);
     const sha256 = createHash('sha256').update(bpf).digest('hex');
-    const summary = summarise(policy.profile);
-    const result = { input: policy.path, format: policy.format, output: out, bytes: bpf.byteLength, instructions: bpf.byteLength / 8, sha256, ...summary, optimize: policy.profile.attributes?.optimize ?? 1, warnings: policy.warnings };
+    const summary = summarise(built.profile);
+    const warnings = [...policy.warnings, ...built.warnings];
+    const result = { input: policy.path, format: policy.format, output: out, bytes: bpf.byteLength, instructions: bpf.byteLength / 8, sha256, ...summary, optimize: policy.profile.attributes?.optimize ?? 1, warnings };
     if (json) {
       io.json(result);
       return EXIT.ok;

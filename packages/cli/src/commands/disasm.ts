@@ -5,7 +5,7 @@
  */
 import { disassemble, disassembleLines } from '@seccomp/node';
 import { expectPositionals } from '../args.js';
-import { compileProfile } from '../build.js';
+import { build } from '../build.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit.js';
 import { readPolicy } from '../policy.js';
@@ -35,7 +35,7 @@ the arch used before the program's own arch check (default: this machine's).`,
     expectPositionals(positionals, ['out.bpf'], 'disasm');
     const policy = readPolicy(positionals[0]!, policyOptions(values));
     if (policy.kind === 'profile') for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
-    const bytes = policy.kind === 'bpf' ? policy.bytes : compileProfile(policy.profile);
+    const bytes = policy.kind === 'bpf' ? policy.bytes : build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`)).bytes;
     const arch = policy.kind === 'bpf' ? policy.arch : policy.profile.arches?.[0];
     const opts = arch ? { arch } : {};
     if (json) {

@@ -8,16 +8,16 @@
  * condition, why a rule for this syscall did or did not match.
  */
 import {
-  Action, actionsEqual, conditionHolds, disassembleLines, emulate, formatCondition, isSyscallName,
+  Action, actionsEqual, compile, conditionHolds, disassembleLines, emulate, formatCondition, isSyscallName,
   nativeArch, resolveSyscall, syscallName, syscallNames, toU64, validateProfile, X32_SYSCALL_BIT,
   type ArchName, type EmulateResult, type Profile, type Rule,
 } from '@seccomp/node';
 import { expectPositionals, flag, stringOpt } from '../args.js';
-import { compileProfile } from '../build.js';
+import { build } from '../build.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
-import { archesOf, parseArches, readPolicy, type Policy, type ProfilePolicy } from '../policy.js';
+import { archesOf, parseArches, readPolicy, type ProfilePolicy } from '../policy.js';
 import { POLICY_OPTIONS, policyOptions } from '../policy-options.js';
 import { hex, listSome, plural } from '../text.js';
 import { actionText, describeAction, runs } from '../verdict.js';
@@ -79,9 +79,10 @@ function sentinelFor(action: Action): Action {
   return actionsEqual(a, action) ? Action.trace(0xfffd) : a;
 }
 
+/** `profile` is build()'s view, without what core left out, so each rule builds alone as it did in the filter. */
 function ruleAlone(profile: Profile, rule: Rule): Uint8Array {
   const { priority: _p, ...bare } = rule;
-  return compileProfile(validateProfile({ ...profile, defaultAction: sentinelFor(rule.action), rules: [bare] }));
+  return compile(validateProfile({ ...profile, defaultAction: sentinelFor(rule.action), rules: [bare] }));
 }
 
 function namesTheCall(rule: Rule, call: Call, native: ArchName): boolean {
@@ -136,6 +137,12 @@ function attribute(policy: ProfilePolicy, call: Call, result: EmulateResult): At
   return { reason: 'unattributed', alsoMatching: matching, notMatching: named };
 }
 
+/** The profile compiled, and its rules as the filter holds them, each still named by its place in the file. */
+function asBuilt(policy: ProfilePolicy, onWarning: (message: string) => void): { policy: ProfilePolicy; bytes: Uint8Array } {
+  const built = build(policy.profile, onWarning);
+  return { policy: { ...policy, profile: built.profile, origins: built.kept.map((i) => policy.origins[i]!) }, bytes: built.bytes };
+}
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'what a filter does with one syscall, which rule decides, and the instructions run',
@@ -166,10 +173,10 @@ A compiled program has no rules to point at; the instruction that returned is sh
   run({ values, positionals, io, json }) {
     expectPositionals(positionals, ['profile.json|out.bpf', 'syscall', 'args?'], 'explain', 8);
     const arch = parseArches([stringOpt(values, 'arch') ?? nativeArch()])![0]!;
-    const policy: Policy = readPolicy(positionals[0]!, { ...policyOptions({ ...values, arch: undefined }) });
-    if (policy.kind === 'profile') for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
+    const read = readPolicy(positionals[0]!, { ...policyOptions({ ...values, arch: undefined }) });
+    if (read.kind === 'profile') for (const w of read.warnings) io.warn(`${read.path}: ${w}`);
+    const { policy, bytes } = read.kind === 'bpf' ? { policy: read, bytes: read.bytes } : asBuilt(read, (w) => io.warn(`${read.path}: ${w}`));
     const call = parseCall(positionals.slice(1), arch);
-    const bytes = policy.kind === 'bpf' ? policy.bytes : compileProfile(policy.profile);
     const result = emulate(bytes, { arch, syscall: call.syscall, args: call.args });
     const lines = disassembleLines(bytes, { arch: policy.kind === 'bpf' ? policy.arch : arch });
     const path = result.path.map((pc) => lines[pc]!);

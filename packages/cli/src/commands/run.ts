@@ -4,7 +4,7 @@
  */
 import { emulate, formatAction, loadBpf, nativeArch, type ProfileAttributes } from '@seccomp/node';
 import { stringOpt, type Values } from '../args.js';
-import { compileProfile } from '../build.js';
+import { build } from '../build.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
@@ -66,12 +66,13 @@ function planFor(values: Values): Plan {
   if (preset) {
     const p = presetPlan(preset, options);
     // A preset's warnings are about the built-in profile: expected, and the same every time.
-    return { label: `preset ${preset}`, programs: p.profiles.map(compileProfile), attributes: p.profiles.at(-1)!.attributes ?? {}, warnings: [] };
+    return { label: `preset ${preset}`, programs: p.profiles.map((profile) => build(profile).bytes), attributes: p.profiles.at(-1)!.attributes ?? {}, warnings: [] };
   }
   if (!profile) throw new UsageError('missing --profile <p.json> or --preset <name>', 'run');
   const policy = readPolicy(profile, options);
   if (policy.kind === 'bpf') return { label: policy.path, programs: [policy.bytes], attributes: {}, warnings: [] };
-  return { label: policy.path, programs: [compileProfile(policy.profile)], attributes: policy.profile.attributes ?? {}, warnings: policy.warnings };
+  const built = build(policy.profile);
+  return { label: policy.path, programs: [built.bytes], attributes: policy.profile.attributes ?? {}, warnings: [...policy.warnings, ...built.warnings] };
 }
 
 export const runCommand: Command = {
