@@ -3,7 +3,7 @@
  * and C generate the same BPF, runs the groups, and writes the JSON results, the markdown
  * tables and the SVG chart. The runner never loads a filter itself: children do.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from './runner/args.js';
 import { createContext } from './runner/context.js';
@@ -26,6 +26,23 @@ const started = Date.now();
 const options = parseArgs(process.argv.slice(2));
 const plan = options.quick ? QUICK : FULL;
 const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${m}\n`);
+const outDir = options.quick ? join(BENCH_DIR, 'results', 'quick') : join(BENCH_DIR, 'results');
+
+/** Writes the markdown and the chart (and, for a full run of every group, the docs block) from results. */
+function writeReports(results: Results): void {
+  const markdown = renderMarkdown(results);
+  writeFileSync(join(outDir, 'results.md'), markdown);
+  const svg = renderSvg(results);
+  // The full run's chart is the one the docs show; a quick run keeps its own beside its results.
+  writeFileSync(options.quick ? join(outDir, 'benchmarks.svg') : join(REPO_DIR, 'docs', 'benchmarks.svg'), svg);
+  if (!results.quick && Object.keys(results.groups).length === 5) updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), markdown);
+}
+
+if (options.render) {
+  writeReports(JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as Results);
+  log(`rendered ${outDir.replace(`${REPO_DIR}/`, '')}/results.md${options.quick ? '' : ', docs/benchmarks.svg and docs/benchmarks.md'} from results.json`);
+  process.exit(0);
+}
 
 buildNative();
 const environment = collectEnvironment();
@@ -61,15 +78,9 @@ try {
   results.seconds.total = (Date.now() - started) / 1000;
   environment.loadAverage.end = currentLoadAverage();
 
-  const outDir = options.quick ? join(BENCH_DIR, 'results', 'quick') : join(BENCH_DIR, 'results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const markdown = renderMarkdown(results);
-  writeFileSync(join(outDir, 'results.md'), markdown);
-  const svg = renderSvg(results);
-  // The full run's chart is the one the docs show; a quick run keeps its own beside its results.
-  writeFileSync(options.quick ? join(outDir, 'benchmarks.svg') : join(REPO_DIR, 'docs', 'benchmarks.svg'), svg);
-  if (!options.quick && options.groups.length === 5) updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), markdown);
+  writeReports(results);
   log(`wrote ${outDir.replace(`${REPO_DIR}/`, '')}/results.{json,md}${options.quick ? '' : ', docs/benchmarks.svg and docs/benchmarks.md'} in ${results.seconds.total.toFixed(0)} s`);
 } finally {
   ctx.cleanup();

@@ -133,8 +133,8 @@ function load(r: Results): string {
       '(generates again, then attaches with TSYNC); total = build + load. Precompiled: read the checked program from a file, then ' +
       'attach it with seccomp(2) (`loadBpf`: validate, NO_NEW_PRIVS, TSYNC); total = attach. open: dlopen and binding (not in the ' +
       'totals; C links at exec). lockdown(): the whole call (plan, build and generate both filters, guards, attach, verify every ' +
-      'thread); C runs the same build, export and seccomp(2) steps without the plan, guards and verification. warm: the same build ' +
-      '(or attach) repeated in the same process — what is left once the JavaScript is compiled. Ratios are to C\'s total in the same run.',
+      'thread); C runs the same build, export and seccomp(2) steps without the plan, guards and verification. again: the same build ' +
+      '(or attach) repeated once in the same process, its code loaded and partly compiled. Ratios are to C\'s total in the same run.',
   ];
   for (const [target, modes] of Object.entries(l.profiles) as [FilterSetName, NonNullable<typeof l.profiles[FilterSetName]>][]) {
     const c = modes.c.total!.median;
@@ -148,7 +148,7 @@ function load(r: Results): string {
     });
     const title = lockdown ? 'lockdown() with the docker-default preset' : setLabel(target);
     parts.push('', `**${title}** (${r.check[target]?.instructions.join(' + ')} BPF instructions)`, '',
-      table(['path', 'open', 'build', 'of which checks', 'generation', 'load', 'read', 'attach', 'total', '÷ C', 'warm build (checks) / attach'], rows));
+      table(['path', 'open', 'build', 'of which checks', 'generation', 'load', 'read', 'attach', 'total', '÷ C', 'again: build (checks) / attach'], rows));
   }
   return parts.join('\n');
 }

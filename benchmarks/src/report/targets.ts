@@ -9,7 +9,8 @@ import { pct, x } from './format.js';
 
 export interface TargetVerdict {
   target: string;
-  status: 'met' | 'missed' | 'pending' | 'not measured';
+  /** inconclusive: the run's noise is larger than the target (the quartiles straddle it). */
+  status: 'met' | 'missed' | 'inconclusive' | 'not measured';
   detail: string;
 }
 
@@ -32,6 +33,13 @@ function sdkVsC(r: Results): TargetVerdict[] {
   const w = worst(rows, (t) => t.ratio);
   sdk.status = rows.every((t) => t.ratio <= 1.2) ? 'met' : 'missed';
   sdk.detail = `${rows.filter((t) => t.ratio <= 1.2).length}/${rows.length} runtime × filter pairs within 1.2×; worst ${w.what} ${x(w.ratio)}`;
+  const docker = load.profiles.docker;
+  if (docker) {
+    const c = docker.c.total!.median;
+    const warmC = docker.c.buildWarm!.median;
+    sdk.detail += `. Docker's default: ${RUNTIMES.map((rt) => `${rt} ${x(docker[`sdk-${rt}`].total!.median / c)}`).join(', ')} cold; ` +
+      `the build alone, repeated once in the same process: ${RUNTIMES.map((rt) => `${rt} ${x(docker[`sdk-${rt}`].buildWarm!.median / warmC)}`).join(', ')} of C's`;
+  }
   const wb = worst(bpfRows, (t) => t.ratio);
   bpf.status = bpfRows.every((t) => t.ratio <= 0.25) ? 'met' : 'missed';
   bpf.detail = `${bpfRows.filter((t) => t.ratio <= 0.25).length}/${bpfRows.length} within 0.25×; worst ${wb.what} ${x(wb.ratio)}`;
@@ -80,13 +88,15 @@ function wrapper(r: Results): TargetVerdict[] {
 function throughput(r: Results): TargetVerdict[] {
   const http = r.groups.http;
   const t: TargetVerdict = { target: "lockdown costs ≤ 3 % of the example server's throughput", status: 'not measured', detail: '' };
-  if (!http?.runtimes.node?.median.lockdown) return [t];
-  const costs = RUNTIMES.map((rt) => {
-    const q = http.runtimes[rt]?.ratio.lockdown;
-    return { rt, cost: q ? 1 - q.median : Number.NaN, range: q ? `${pct(1 - q.p75)} to ${pct(1 - q.p25)}` : '' };
-  });
-  t.status = costs.every((c) => c.cost <= 0.03) ? 'met' : 'missed';
-  t.detail = `lockdown() on a minimal node:http server (no lockdown example server yet) costs ${costs.map((c) => `${c.rt} ${pct(c.cost)} (quartiles ${c.range})`).join(', ')}; negative means faster, i.e. noise`;
+  if (!http?.runtimes.node?.ratio.lockdown) return [t];
+  const rows = RUNTIMES.map((rt) => ({ rt, q: http.runtimes[rt]!.ratio.lockdown! }));
+  // Met when the median cost is within 3 %; missed only when even the best quartile costs more;
+  // otherwise the round-to-round noise of the machine is larger than the target.
+  const verdict = (q: { median: number; p75: number }) => (1 - q.median <= 0.03 ? 'met' : 1 - q.p75 > 0.03 ? 'missed' : 'inconclusive');
+  const verdicts = rows.map((row) => verdict(row.q));
+  t.status = verdicts.includes('missed') ? 'missed' : verdicts.includes('inconclusive') ? 'inconclusive' : 'met';
+  t.detail = 'lockdown() on a minimal node:http server (no lockdown example server yet), cost as the median of paired rounds (quartiles): ' +
+    rows.map((row, i) => `${row.rt} ${pct(1 - row.q.median)} (${pct(1 - row.q.p75)} to ${pct(1 - row.q.p25)}): ${verdicts[i]}`).join('; ');
   return [t];
 }
 
