@@ -26,7 +26,8 @@ export interface BpfSetResult {
   /** Instructions of each program, in load order. */
   lengths: number[];
   allowed: Spread & { cacheable: number; notCacheable: string[]; effectiveMean: number };
-  argChecked: Spread & { names: string[] };
+  /** byFilter: the most any one of the set's filters runs for them (their sum can exceed max: different worst cases). */
+  argChecked: Spread & { names: string[]; byFilter: number[] };
   denied: Spread;
   /** Effective instructions (0 when cached) for the calls the syscall group times, with their usual arguments. */
   hot: Record<'getppid' | 'openat' | 'read' | 'close', number>;
@@ -89,12 +90,14 @@ export function analyse(profiles: readonly Profile[], programs: readonly Uint8Ar
   const run = (nr: number, args: readonly bigint[]) => {
     let instructions = 0;
     let allowed = true;
+    const each: number[] = [];
     for (const p of prepared) {
       const r = emulate(p, { arch, syscall: nr, args });
       instructions += r.instructions;
+      each.push(r.instructions);
       if (r.action.kind !== 'allow') allowed = false;
     }
-    return { instructions, allowed };
+    return { instructions, allowed, each };
   };
   const cached = (nr: number) => decoded.every((p) => isConstAllow(p, nr, info.auditArch));
   const allowed: number[] = [];
@@ -102,13 +105,18 @@ export function analyse(profiles: readonly Profile[], programs: readonly Uint8Ar
   const notCacheable: string[] = [];
   const checked: number[] = [];
   const checkedNames: string[] = [];
+  const byFilter = prepared.map(() => 0);
   const denied: number[] = [];
   for (const name of syscallNames(arch)) {
     const nr = resolveSyscall(name, arch);
     const { kind, vectors } = classify(profiles, name);
     if (kind === 'argChecked') {
       checkedNames.push(name);
-      for (const args of vectors) checked.push(run(nr, args).instructions);
+      for (const args of vectors) {
+        const r = run(nr, args);
+        checked.push(r.instructions);
+        r.each.forEach((n, i) => (byFilter[i] = Math.max(byFilter[i]!, n)));
+      }
       continue;
     }
     const r = run(nr, ZERO);
@@ -132,7 +140,7 @@ export function analyse(profiles: readonly Profile[], programs: readonly Uint8Ar
   return {
     lengths: decoded.map((p) => p.length),
     allowed: { ...a, cacheable: a.count - notCacheable.length, notCacheable, effectiveMean: spread(effective).mean },
-    argChecked: { ...spread(checked), count: checkedNames.length, names: checkedNames },
+    argChecked: { ...spread(checked), count: checkedNames.length, names: checkedNames, byFilter },
     denied: spread(denied),
     hot,
   };

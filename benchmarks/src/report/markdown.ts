@@ -198,7 +198,9 @@ function bpf(r: Results): string {
     `${p.allowed.cacheable}/${p.allowed.count}`,
     `${p.allowed.mean.toFixed(1)} / ${p.allowed.max}`,
     p.allowed.effectiveMean.toFixed(1),
-    p.argChecked.count ? `${p.argChecked.count}: ${p.argChecked.mean.toFixed(1)} / ${p.argChecked.max}` : '–',
+    p.argChecked.count
+      ? `${p.argChecked.count}: ${p.argChecked.mean.toFixed(1)} / ${p.argChecked.max}${p.lengths.length > 1 ? ` (at most ${p.argChecked.byFilter.join(' + ')})` : ''}`
+      : '–',
     p.denied.count ? `${p.denied.mean.toFixed(1)} / ${p.denied.max}` : '–',
     `${p.hot.getppid} · ${p.hot.openat} · ${p.hot.read}`,
   ]);
@@ -208,7 +210,7 @@ function bpf(r: Results): string {
     'Over every syscall of the native arch; a lockdown set is its two filters stacked (the kernel runs both unless it cached the syscall). ' +
       'allowed: unconditionally allowed syscalls — how many the kernel caches (the verdict depends only on nr/arch, so it runs 0 instructions), ' +
       'the instructions the filters would run (mean / max), and the effective mean with the cache. arg-checked: syscalls whose verdict ' +
-      'depends on arguments (count: mean / max over argument vectors taken from the rules). deny path: mean / max. hot: effective ' +
+      'depends on arguments (count: mean / max over argument vectors taken from the rules; for a set, the most each filter runs). deny path: mean / max. hot: effective ' +
       'instructions for getppid · openat · read with the arguments the syscall group uses.',
     '',
     table(['filter', 'length', 'cacheable', 'allowed mean / max', 'effective mean', 'arg-checked', 'deny path', 'hot'], rows),
