@@ -18,7 +18,7 @@ import { loadGroup } from './groups/load.js';
 import { syscallGroup } from './groups/syscall.js';
 import { httpGroup } from './groups/http.js';
 import type { Results } from './report/results.js';
-import { renderMarkdown } from './report/markdown.js';
+import { readmeSection, renderMarkdown } from './report/markdown.js';
 import { renderSvg } from './report/svg.js';
 import { updateDocs } from './report/docs.js';
 
@@ -35,7 +35,9 @@ function writeReports(results: Results): void {
   const svg = renderSvg(results);
   // The full run's chart is the one the docs show; a quick run keeps its own beside its results.
   writeFileSync(options.quick ? join(outDir, 'benchmarks.svg') : join(REPO_DIR, 'docs', 'benchmarks.svg'), svg);
-  if (!results.quick && Object.keys(results.groups).length === 5) updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), markdown);
+  if (!results.quick && Object.keys(results.groups).length === 5) {
+    updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), { readme: readmeSection(results), results: markdown });
+  }
 }
 
 if (options.render) {

@@ -241,6 +241,19 @@ function http(r: Results): string {
   ].join('\n');
 }
 
+/** What the README shows: the command, the summary table of this run, and the chart. */
+export function readmeSection(r: Results): string {
+  const e = r.environment;
+  return [
+    `Medians and ratios from one run of \`${r.command}\` (${e.date.slice(0, 10)}; kernel ${e.kernel}, ${e.cpu} × ${e.cores}, libseccomp ` +
+      `${e.libseccomp}, Node ${e.runtimes.node}, Bun ${e.runtimes.bun}, Deno ${e.runtimes.deno}); every row's method, and the targets, in docs/benchmarks.md.`,
+    '',
+    summary(r),
+    '',
+    '![Load cost, syscall overhead and throughput](benchmarks.svg)',
+  ].join('\n');
+}
+
 export function renderMarkdown(r: Results): string {
   return `${[header(r), `### Summary\n\n${summary(r)}`, targets(r), ffi(r), load(r), syscall(r), bpf(r), http(r)].filter(Boolean).join('\n\n')}\n`;
 }
