@@ -1,9 +1,9 @@
 /*
  * A small closed-loop HTTP/1.1 load generator for the end-to-end group: `connections`
  * keep-alive connections, each with one request in flight, for `seconds`; counts complete
- * responses (headers + Content-Length body). Written in C so the load generator itself
+ * responses (headers, then a Content-Length or chunked body). Written in C so the load generator itself
  * costs little CPU on a small machine where it shares the cores with the server.
- *   http-load <port> <connections> <seconds>
+ *   http-load <port> <connections> <seconds> [path]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,7 +18,8 @@
 #define MAX_CONN 256
 #define BUF_SIZE 65536
 
-static const char request[] = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+static char request[1024];
+static size_t request_len;
 
 struct conn {
   int fd;
@@ -38,28 +39,63 @@ static int connect_to(int port) {
 }
 
 static void send_request(struct conn *c) {
-  if (write(c->fd, request, sizeof request - 1) != (ssize_t)(sizeof request - 1)) die("write");
+  if (write(c->fd, request, request_len) != (ssize_t)request_len) die("write");
+}
+
+/* The value of header `name` (lower case, with its colon) in the head [buf, end), or NULL. */
+static const char *header(const char *buf, const char *end, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = buf; p + n <= end; p++) {
+    if ((p == buf || p[-1] == '\n') && !strncasecmp(p, name, n)) {
+      p += n;
+      while (p < end && *p == ' ') p++;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+/* Length of a complete chunked body starting at `body`, or 0 when it is not complete yet. */
+static size_t chunked_length(const char *body, const char *end) {
+  const char *p = body;
+  for (;;) {
+    const char *eol = memmem(p, (size_t)(end - p), "\r\n", 2);
+    if (!eol) return 0;
+    size_t size = strtoul(p, NULL, 16);
+    p = eol + 2;
+    if (size == 0) { /* last chunk: no trailers expected, then the final CRLF */
+      if (end - p < 2) return 0;
+      return (size_t)(p + 2 - body);
+    }
+    if ((size_t)(end - p) < size + 2) return 0;
+    p += size + 2;
+  }
 }
 
 /* Length of the first complete response in the buffer, or 0 when it is not complete yet. */
 static size_t complete_response(const struct conn *c) {
-  const char *end = memmem(c->buf, c->used, "\r\n\r\n", 4);
-  if (!end) return 0;
-  size_t head = (size_t)(end - c->buf) + 4, body = 0;
-  for (const char *p = c->buf; p < end; p++) {
-    if ((p == c->buf || p[-1] == '\n') && !strncasecmp(p, "content-length:", 15)) {
-      body = strtoul(p + 15, NULL, 10);
-      break;
-    }
+  const char *buf = c->buf, *end = buf + c->used;
+  const char *head_end = memmem(buf, c->used, "\r\n\r\n", 4);
+  if (!head_end) return 0;
+  size_t head = (size_t)(head_end - buf) + 4;
+  const char *te = header(buf, head_end, "transfer-encoding:");
+  if (te && !strncasecmp(te, "chunked", 7)) {
+    size_t body = chunked_length(buf + head, end);
+    return body ? head + body : 0;
   }
+  const char *cl = header(buf, head_end, "content-length:");
+  size_t body = cl ? strtoul(cl, NULL, 10) : 0;
   return c->used >= head + body ? head + body : 0;
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: http-load <port> <connections> <seconds>\n");
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: http-load <port> <connections> <seconds> [path]\n");
     return 2;
   }
+  int len = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", argc == 5 ? argv[4] : "/");
+  if (len < 0 || (size_t)len >= sizeof request) die("path too long");
+  request_len = (size_t)len;
   int port = atoi(argv[1]), n = atoi(argv[2]);
   double seconds = atof(argv[3]);
   if (n < 1 || n > MAX_CONN) n = MAX_CONN;

@@ -1,16 +1,24 @@
 /**
- * Group 5, end to end: requests per second of a minimal node:http server (the lockdown
- * example servers of issue 5 have not landed) on each runtime, without a filter and after
- * lockdown() with the runtime's preset. Both servers run side by side and the C load generator drives
- * them in alternation — A B, B A, … — so drift hits both alike. The ratio is the median over
- * rounds of each round's pair (the two runs back to back), which cancels slow drift better
- * than a ratio of medians; requests/s are medians over rounds.
+ * Group 5, end to end: requests per second of issue 5's lockdown example servers
+ * (examples/node-lockdown, bun-lockdown, deno-lockdown: node:http with a Lambda-style handler,
+ * Bun.serve, Deno.serve), each as it ships — lockdown({ readOnlyFs: true }) once listening — and
+ * the same server with lockdown() made a no-op (src/stubs: a module hook, a Bun preload plugin,
+ * a Deno import map; nothing else changes). The load is `GET /?action=hello`. When the examples
+ * are missing, the minimal node:http server of scenarios/serve.ts stands in, and the results say so.
+ *
+ * Both servers run side by side and the C load generator drives them in alternation — A B,
+ * B A, … — so drift hits both alike. The ratio is the median over rounds of each round's pair
+ * (the two runs back to back), which cancels slow drift better than a ratio of medians;
+ * requests/s are medians over rounds.
  */
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, realpathSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RuntimeName } from '../kit.js';
-import { PROFILES, type ProfileName } from '../scenarios/profiles.js';
-import { RUNTIMES, runNative, startScenario, stopChild } from '../runner/children.js';
+import { RUNTIMES, runNative, startProcess, startScenario, stopChild } from '../runner/children.js';
 import type { Context } from '../runner/context.js';
+import { BENCH_DIR, DIST_DIR, REPO_DIR, runtimeBinary } from '../runner/paths.js';
 import { median, quantile } from '../runner/stats.js';
 
 interface LoadReport {
@@ -21,7 +29,7 @@ interface LoadReport {
 }
 
 export interface HttpRuntimeResult {
-  /** Server variant ('none', 'lockdown' or a profile) → requests/s of each round. */
+  /** Server variant ('none', 'lockdown') → requests/s of each round. */
   rounds: Record<string, number[]>;
   median: Record<string, number>;
   /** Variant → median over rounds of (variant ÷ none) within the round, with its quartiles. */
@@ -31,20 +39,80 @@ export interface HttpRuntimeResult {
 
 export interface HttpResult {
   server: string;
+  path: string;
   connections: number;
   seconds: number;
   variants: { id: string; label: string }[];
   runtimes: Partial<Record<RuntimeName, HttpRuntimeResult>>;
 }
 
+const EXAMPLE = { node: 'node-lockdown', bun: 'bun-lockdown', deno: 'deno-lockdown' } as const;
+const ENTRY = { node: 'server.mjs', bun: 'server.ts', deno: 'server.ts' } as const;
+const REQUEST_PATH = '/?action=hello&name=bench';
+
+const examplesPresent = () => RUNTIMES.every((rt) => existsSync(join(REPO_DIR, 'examples', EXAMPLE[rt], ENTRY[rt])));
+
+/** Deno's "without lockdown" side: an import map pointing @seccomp/deno at a module whose lockdown() does nothing. */
+function denoImportMap(ctx: Context): string {
+  const real = pathToFileURL(realpathSync(join(BENCH_DIR, 'node_modules', '@seccomp', 'deno', 'dist', 'index.js'))).href;
+  const stub = join(ctx.scratch, 'deno-no-lockdown.js');
+  writeFileSync(stub, `export * from '${real}';\nexport function lockdown() { return { skipped: true }; }\n`);
+  const map = join(ctx.scratch, 'deno-no-lockdown.json');
+  writeFileSync(map, JSON.stringify({ imports: { '@seccomp/deno': pathToFileURL(stub).href } }));
+  return map;
+}
+
+function exampleArgv(runtime: RuntimeName, locked: boolean, denoMap: string): string[] {
+  const entry = ENTRY[runtime];
+  switch (runtime) {
+    case 'node':
+      return [process.execPath, ...(locked ? [] : ['--import', join(DIST_DIR, 'stubs', 'node-register.js')]), entry];
+    case 'bun':
+      return [runtimeBinary('bun'), ...(locked ? [] : ['--preload', join(DIST_DIR, 'stubs', 'bun-preload.js')]), entry];
+    case 'deno':
+      return [runtimeBinary('deno'), 'run', '--allow-all', ...(locked ? [] : [`--import-map=${denoMap}`]), entry];
+  }
+}
+
+interface Ready {
+  port: number;
+  /** What lockdown() reported: a LockdownResult, or { skipped: true } from the stub. */
+  lockdown: { skipped?: boolean; threads?: number };
+}
+
+function startExample(runtime: RuntimeName, locked: boolean, denoMap: string): Promise<{ child: ChildProcess; report: Ready }> {
+  const argv = exampleArgv(runtime, locked, denoMap);
+  const what = `examples/${EXAMPLE[runtime]} ${locked ? 'with' : 'without'} lockdown`;
+  return startProcess(what, argv, { cwd: join(REPO_DIR, 'examples', EXAMPLE[runtime]), env: { PORT: '0' } }, (line) => {
+    if (!line.startsWith('{')) return undefined;
+    const report = JSON.parse(line) as Ready & { ready?: boolean };
+    if (!report.ready) return undefined;
+    const ok = locked ? (report.lockdown.threads ?? 0) > 0 : report.lockdown.skipped === true;
+    if (!ok) throw new Error(`reported lockdown ${JSON.stringify(report.lockdown)}`);
+    return report;
+  });
+}
+
+function startMinimal(runtime: RuntimeName, locked: boolean): Promise<{ child: ChildProcess; report: Ready }> {
+  return startScenario<{ port: number; filtered: boolean }>(runtime, 'serve', locked ? { variant: 'lockdown' } : {}).then(({ child, report }) => {
+    if (report.filtered !== locked) throw new Error(`${runtime}: the minimal server reports filtered=${report.filtered}`);
+    return { child, report: { port: report.port, lockdown: locked ? { threads: 1 } : { skipped: true } } };
+  });
+}
+
 export async function httpGroup(ctx: Context): Promise<HttpResult> {
   const { rounds, seconds, warmupSeconds, connections } = ctx.plan.http;
-  const variants: { id: string; label: string; variant?: 'lockdown' | ProfileName }[] = [
-    { id: 'none', label: 'no filter' },
-    ...ctx.plan.http.variants.map((v) => ({ id: v, label: v === 'lockdown' ? "lockdown() (the runtime's preset)" : PROFILES[v].label, variant: v })),
+  const examples = examplesPresent();
+  const denoMap = examples ? denoImportMap(ctx) : '';
+  const variants = [
+    { id: 'none', label: 'without lockdown', locked: false },
+    { id: 'lockdown', label: examples ? 'with lockdown({ readOnlyFs: true })' : "with lockdown() (the runtime's preset)", locked: true },
   ];
   const result: HttpResult = {
-    server: 'minimal node:http server (benchmarks/src/scenarios/serve.ts)',
+    server: examples
+      ? "issue 5's lockdown example servers (examples/*-lockdown), as shipped and with lockdown() stubbed out"
+      : 'a minimal node:http server (benchmarks/src/scenarios/serve.ts; the lockdown examples were missing)',
+    path: examples ? REQUEST_PATH : '/',
     connections,
     seconds,
     variants: variants.map(({ id, label }) => ({ id, label })),
@@ -54,11 +122,10 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
     const servers: { id: string; child: ChildProcess; port: number }[] = [];
     try {
       for (const v of variants) {
-        const { child, report } = await startScenario<{ port: number; filtered: boolean }>(runtime, 'serve', v.variant ? { variant: v.variant } : {});
+        const { child, report } = examples ? await startExample(runtime, v.locked, denoMap) : await startMinimal(runtime, v.locked);
         servers.push({ id: v.id, child, port: report.port });
-        if (report.filtered !== Boolean(v.variant)) throw new Error(`${runtime} ${v.id}: server reports filtered=${report.filtered}`);
       }
-      const drive = (port: number, s: number) => runNative<LoadReport>('http-load', [String(port), String(connections), String(s)]);
+      const drive = (port: number, s: number) => runNative<LoadReport>('http-load', [String(port), String(connections), String(s), result.path]);
       for (const s of servers) drive(s.port, warmupSeconds);
       const out: HttpRuntimeResult = { rounds: {}, median: {}, ratio: {}, errors: 0 };
       for (let r = 0; r < rounds; r++) {
@@ -70,12 +137,10 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
         }
       }
       for (const [id, v] of Object.entries(out.rounds)) out.median[id] = median(v);
-      for (const v of variants.filter((x) => x.id !== 'none')) {
-        const pairs = out.rounds[v.id]!.map((rps, i) => rps / out.rounds.none![i]!);
-        out.ratio[v.id] = { median: median(pairs), p25: quantile(pairs, 0.25), p75: quantile(pairs, 0.75) };
-      }
+      const pairs = out.rounds.lockdown!.map((rps, i) => rps / out.rounds.none![i]!);
+      out.ratio.lockdown = { median: median(pairs), p25: quantile(pairs, 0.25), p75: quantile(pairs, 0.75) };
       result.runtimes[runtime] = out;
-      ctx.log(`http: ${runtime} ${Object.entries(out.median).map(([k, v]) => `${k} ${v.toFixed(0)}/s`).join(', ')}; ${Object.entries(out.ratio).map(([k, v]) => `${k} ${v.median.toFixed(3)}×`).join(', ')}`);
+      ctx.log(`http: ${runtime} without ${out.median.none!.toFixed(0)}/s, with lockdown ${out.median.lockdown!.toFixed(0)}/s; paired ratio ${out.ratio.lockdown.median.toFixed(3)}×`);
     } finally {
       for (const s of servers) await stopChild(s.child);
     }

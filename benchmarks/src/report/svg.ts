@@ -23,7 +23,7 @@ interface Panel {
   rows: Row[];
 }
 
-const COLORS: Record<string, string> = { C: '#555555', Node: '#3c873a', Bun: '#c4790e', Deno: '#2b6cb0', 'no filter': '#bbbbbb' };
+const COLORS: Record<string, string> = { C: '#555555', Node: '#3c873a', Bun: '#c4790e', Deno: '#2b6cb0', 'without lockdown': '#bbbbbb' };
 const WIDTH = 820;
 const LABEL_W = 300;
 const BAR_W = 400;
@@ -88,20 +88,19 @@ function panels(r: Results): Panel[] {
     out.push({ title: 'getppid: ns added per call after loading the filters (median, same process before and after)', rows });
   }
   const http = r.groups.http;
-  const filtered = http?.variants.find((v) => v.id !== 'none');
-  if (http && filtered) {
+  if (http) {
     const rows: Row[] = RUNTIMES.filter((rt) => http.runtimes[rt]).map((rt) => {
-      const m = http.runtimes[rt]!.median;
+      const res = http.runtimes[rt]!;
       const series = rt[0]!.toUpperCase() + rt.slice(1);
       return {
-        label: `${series} node:http`,
+        label: `${series} example server`,
         bars: [
-          { series: 'no filter', value: m.none!, text: `${m.none!.toFixed(0)} req/s, no filter` },
-          { series, value: m[filtered.id]!, text: `${m[filtered.id]!.toFixed(0)} req/s, ${filtered.label} (paired ratio ${http.runtimes[rt]!.ratio[filtered.id]!.median.toFixed(3)})` },
+          { series: 'without lockdown', value: res.median.none!, text: `${res.median.none!.toFixed(0)} req/s without lockdown` },
+          { series, value: res.median.lockdown!, text: `${res.median.lockdown!.toFixed(0)} req/s with lockdown (paired ratio ${res.ratio.lockdown!.median.toFixed(2)})` },
         ],
       };
     });
-    out.push({ title: `node:http requests per second, without and with ${filtered.label}`, rows });
+    out.push({ title: 'Requests per second of the lockdown example servers, without and with lockdown() (medians of rounds)', rows });
   }
   return out;
 }

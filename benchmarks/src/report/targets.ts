@@ -95,7 +95,7 @@ function throughput(r: Results): TargetVerdict[] {
   const verdict = (q: { p25: number; p75: number }) => (1 - q.p25 <= 0.03 ? 'met' : 1 - q.p75 > 0.03 ? 'missed' : 'inconclusive');
   const verdicts = rows.map((row) => verdict(row.q));
   t.status = verdicts.includes('missed') ? 'missed' : verdicts.includes('inconclusive') ? 'inconclusive' : 'met';
-  t.detail = 'lockdown() on a minimal node:http server (no lockdown example server yet), cost as the median of paired rounds (quartiles): ' +
+  t.detail = `${http.server}: cost as the median of paired rounds (quartiles): ` +
     rows.map((row, i) => `${row.rt} ${pct(1 - row.q.median)} (${pct(1 - row.q.p75)} to ${pct(1 - row.q.p25)}): ${verdicts[i]}`).join('; ');
   return [t];
 }

@@ -64,31 +64,61 @@ export function runNativeBytes(program: string, args: readonly string[]): Uint8A
   return new Uint8Array(r.stdout);
 }
 
-/** A long-running scenario (the HTTP server): resolves with the child and its first report once it prints one. */
-export function startScenario<T>(runtime: RuntimeName, scenario: string, params: unknown): Promise<{ child: ChildProcess; report: T }> {
-  const argv = [...runtimeArgv(runtime), scenario, JSON.stringify(params)];
-  const child = spawn(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a long-running process (a server) and resolves once `ready` recognises a line of its
+ * stdout, with the child and what `ready` made of the line.
+ */
+export function startProcess<T>(
+  what: string,
+  argv: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+  ready: (line: string) => T | undefined,
+): Promise<{ child: ChildProcess; report: T }> {
+  const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env: { ...CHILD_ENV, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
+    let done = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${scenario} on ${runtime} did not report within 30 s\n${stderr}`));
+      reject(new Error(`${what} did not report within 30 s\n${stderr}`));
     }, 30_000);
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
-      const line = stdout.split('\n').find((l) => l.startsWith('@@ '));
-      if (!line) return;
-      clearTimeout(timer);
-      const parsed = JSON.parse(line.slice(3)) as T & { error?: { message?: string } };
-      if (parsed.error) reject(new Error(`${scenario} on ${runtime}: ${parsed.error.message}\n${stderr}`));
-      else resolve({ child, report: parsed });
+      if (done) return;
+      for (const line of stdout.split('\n').slice(0, -1)) {
+        let report: T | undefined;
+        try {
+          report = ready(line);
+        } catch (err) {
+          done = true;
+          clearTimeout(timer);
+          reject(new Error(`${what}: ${(err as Error).message}\n${stderr}`));
+          return;
+        }
+        if (report === undefined) continue;
+        done = true;
+        clearTimeout(timer);
+        resolve({ child, report });
+        return;
+      }
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${scenario} on ${runtime} exited ${code ?? signal} before reporting\n${stderr}${stdout}`));
+      if (!done) reject(new Error(`${what} exited ${code ?? signal} before reporting\n${stderr}${stdout}`));
     });
+  });
+}
+
+/** A long-running scenario of a runtime entry (the minimal HTTP server): ready on its `@@` line. */
+export function startScenario<T>(runtime: RuntimeName, scenario: string, params: unknown): Promise<{ child: ChildProcess; report: T }> {
+  const argv = [...runtimeArgv(runtime), scenario, JSON.stringify(params)];
+  return startProcess(`${scenario} on ${runtime}`, argv, { cwd: BENCH_DIR }, (line) => {
+    if (!line.startsWith('@@ ')) return undefined;
+    const parsed = JSON.parse(line.slice(3)) as T & { error?: { message?: string } };
+    if (parsed.error) throw new Error(parsed.error.message);
+    return parsed;
   });
 }
 

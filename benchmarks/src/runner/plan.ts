@@ -22,8 +22,7 @@ export interface Plan {
   ffi: { rounds: number; minCpuMs: number; cBatches: number; cIterations: number };
   /** Each configuration runs in `processes` fresh children per runtime (and C); each measures `rounds` times per phase. */
   syscall: { processes: number; rounds: number; minCpuMs: number; cBatches: number; cIterations: number; configs: SyscallConfig[] };
-  /** Server variants besides the unfiltered one: a profile loaded with loadProfile, or lockdown(). */
-  http: { rounds: number; seconds: number; warmupSeconds: number; connections: number; variants: ('lockdown' | ProfileName)[] };
+  http: { rounds: number; seconds: number; warmupSeconds: number; connections: number };
 }
 
 const stack = (n: number): SyscallConfig => ({
@@ -51,7 +50,7 @@ export const FULL: Plan = {
   load: { samples: 31, profiles: ['rules-1', 'rules-10', 'rules-100', 'docker'] },
   ffi: { rounds: 3, minCpuMs: 150, cBatches: 101, cIterations: 200_000 },
   syscall: { processes: 3, rounds: 2, minCpuMs: 50, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
-  http: { rounds: 9, seconds: 1.5, warmupSeconds: 1.5, connections: 16, variants: ['lockdown'] },
+  http: { rounds: 9, seconds: 1.5, warmupSeconds: 1.5, connections: 16 },
 };
 
 export const QUICK: Plan = {
@@ -65,5 +64,5 @@ export const QUICK: Plan = {
     cIterations: 1000,
     configs: SYSCALL_CONFIGS.filter((c) => ['control', 'lockdown-ro', 'stack-4'].includes(c.id)),
   },
-  http: { rounds: 1, seconds: 0.5, warmupSeconds: 0.3, connections: 8, variants: ['lockdown'] },
+  http: { rounds: 1, seconds: 0.5, warmupSeconds: 0.3, connections: 8 },
 };
