@@ -6,10 +6,11 @@
  * a Deno import map; nothing else changes). The load is `GET /?action=hello`. When the examples
  * are missing, the minimal node:http server of scenarios/serve.ts stands in, and the results say so.
  *
- * Both servers run side by side and the C load generator drives them in alternation — A B,
- * B A, … — so drift hits both alike. The ratio is the median over rounds of each round's pair
- * (the two runs back to back), which cancels slow drift better than a ratio of medians;
- * requests/s are medians over rounds.
+ * Three servers run side by side — without lockdown, a second one without lockdown (the
+ * control: what two identical servers differ by), and with lockdown — and the C load generator
+ * drives them in turn, the order rotating every round, so drift and position hit all alike. A
+ * ratio is the median over rounds of each round's ratio to the first server (runs close in
+ * time), which cancels slow drift better than a ratio of medians; requests/s are medians.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
@@ -29,10 +30,10 @@ interface LoadReport {
 }
 
 export interface HttpRuntimeResult {
-  /** Server variant ('none', 'lockdown') → requests/s of each round. */
+  /** Server variant ('none', 'control', 'lockdown') → requests/s of each round. */
   rounds: Record<string, number[]>;
   median: Record<string, number>;
-  /** Variant → median over rounds of (variant ÷ none) within the round, with its quartiles. */
+  /** Variant ('control', 'lockdown') → median over rounds of (variant ÷ none) within the round, with its quartiles. */
   ratio: Record<string, { median: number; p25: number; p75: number }>;
   errors: number;
 }
@@ -106,6 +107,7 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
   const denoMap = examples ? denoImportMap(ctx) : '';
   const variants = [
     { id: 'none', label: 'without lockdown', locked: false },
+    { id: 'control', label: 'without lockdown, a second server (control)', locked: false },
     { id: 'lockdown', label: examples ? 'with lockdown({ readOnlyFs: true })' : "with lockdown() (the runtime's preset)", locked: true },
   ];
   const result: HttpResult = {
@@ -129,7 +131,8 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
       for (const s of servers) drive(s.port, warmupSeconds);
       const out: HttpRuntimeResult = { rounds: {}, median: {}, ratio: {}, errors: 0 };
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? servers : [...servers].reverse();
+        const k = r % servers.length;
+        const order = [...servers.slice(k), ...servers.slice(0, k)];
         for (const s of order) {
           const rep = drive(s.port, seconds);
           (out.rounds[s.id] ??= []).push(rep.rps);
@@ -137,10 +140,13 @@ export async function httpGroup(ctx: Context): Promise<HttpResult> {
         }
       }
       for (const [id, v] of Object.entries(out.rounds)) out.median[id] = median(v);
-      const pairs = out.rounds.lockdown!.map((rps, i) => rps / out.rounds.none![i]!);
-      out.ratio.lockdown = { median: median(pairs), p25: quantile(pairs, 0.25), p75: quantile(pairs, 0.75) };
+      for (const id of ['control', 'lockdown']) {
+        const pairs = out.rounds[id]!.map((rps, i) => rps / out.rounds.none![i]!);
+        out.ratio[id] = { median: median(pairs), p25: quantile(pairs, 0.25), p75: quantile(pairs, 0.75) };
+      }
       result.runtimes[runtime] = out;
-      ctx.log(`http: ${runtime} without ${out.median.none!.toFixed(0)}/s, with lockdown ${out.median.lockdown!.toFixed(0)}/s; paired ratio ${out.ratio.lockdown.median.toFixed(3)}×`);
+      ctx.log(`http: ${runtime} without ${out.median.none!.toFixed(0)}/s, with lockdown ${out.median.lockdown!.toFixed(0)}/s; ` +
+        `ratios: lockdown ${out.ratio.lockdown!.median.toFixed(3)}×, control ${out.ratio.control!.median.toFixed(3)}×`);
     } finally {
       for (const s of servers) await stopChild(s.child);
     }

@@ -220,11 +220,12 @@ function bpf(r: Results): string {
 function http(r: Results): string {
   const h = r.groups.http;
   if (!h) return '';
+  const q = (v?: { median: number; p25: number; p75: number }) => (v ? `${x(v.median)} (${x(v.p25)}–${x(v.p75)})` : '–');
   const rows = RUNTIMES.map((rt) => {
     const res = h.runtimes[rt];
     const m = res?.median ?? {};
-    const q = res?.ratio.lockdown;
-    return [WHO_LABEL[rt]!, ns(m.none, 0), ns(m.lockdown, 0), q ? `${x(q.median)} (${x(q.p25)}–${x(q.p75)})` : '–', q ? pct(1 - q.median) : '–'];
+    const l = res?.ratio.lockdown;
+    return [WHO_LABEL[rt]!, ns(m.none, 0), ns(m.lockdown, 0), q(l), l ? pct(1 - l.median) : '–', q(res?.ratio.control)];
   });
   const rounds = r.plan.http.rounds;
   const locked = h.variants.find((v) => v.id === 'lockdown')?.label ?? 'with lockdown';
@@ -232,10 +233,12 @@ function http(r: Results): string {
     '### 5. End to end (requests per second)',
     '',
     `${h.server}; \`GET ${h.path}\` on ${h.connections} keep-alive connections from a C load generator, ${rounds} rounds of ${h.seconds} s ` +
-      'per server, the two servers alternated within each round (A B, then B A). requests/s: medians over rounds; ratio: the median ' +
-      "(and quartiles) over rounds of the two back-to-back runs' ratio; cost = 1 − ratio. lockdown() runs once the server listens; it filters every thread.",
+      'per server. Three servers run side by side — without lockdown, a second one without lockdown (the control), and with lockdown — ' +
+      'driven in turn, the order rotating every round. requests/s: medians over rounds; a ratio: the median (and quartiles) over rounds ' +
+      'of the round\'s ratio to the first server; cost = 1 − ratio. The control\'s ratio is what two identical servers differ by: the ' +
+      'noise floor. lockdown() runs once the server listens; it filters every thread.',
     '',
-    table(['runtime', 'without lockdown', locked, 'ratio (quartiles)', 'cost'], rows),
+    table(['runtime', 'without lockdown', locked, 'ratio (quartiles)', 'cost', 'control ratio (quartiles)'], rows),
   ].join('\n');
 }
 

@@ -96,7 +96,11 @@ function throughput(r: Results): TargetVerdict[] {
   const verdicts = rows.map((row) => verdict(row.q));
   t.status = verdicts.includes('missed') ? 'missed' : verdicts.includes('inconclusive') ? 'inconclusive' : 'met';
   t.detail = `${http.server}: cost as the median of paired rounds (quartiles): ` +
-    rows.map((row, i) => `${row.rt} ${pct(1 - row.q.median)} (${pct(1 - row.q.p75)} to ${pct(1 - row.q.p25)}): ${verdicts[i]}`).join('; ');
+    rows.map((row, i) => `${row.rt} ${pct(1 - row.q.median)} (${pct(1 - row.q.p75)} to ${pct(1 - row.q.p25)}): ${verdicts[i]}`).join('; ') +
+    `. Two identical servers without lockdown (the control) differed by ${RUNTIMES.map((rt) => {
+      const c = http.runtimes[rt]?.ratio.control;
+      return c ? `${rt} ${pct(1 - c.median)} (${pct(1 - c.p75)} to ${pct(1 - c.p25)})` : `${rt} –`;
+    }).join(', ')}`;
   return [t];
 }
 
