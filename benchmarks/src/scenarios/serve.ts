@@ -1,6 +1,6 @@
 /**
- * End-to-end group, child side. The lockdown example servers of issue 5 have not landed, so
- * this is a minimal node:http server (Node, Bun and Deno all provide node:http): it starts
+ * End-to-end group, child side: the stand-in when issue 5's lockdown example servers are
+ * missing. A minimal node:http server (Node, Bun and Deno all provide node:http): it starts
  * listening, then — like a server that locks itself down after start-up — optionally calls
  * lockdown() (the runtime's preset) or loads a profile, and reports its port. It serves until
  * the runner kills it.
