@@ -37,12 +37,22 @@ type Fn = (...args: unknown[]) => unknown;
  * parameters are bound as they are, with no wrapper in the way.
  */
 export function normaliseNegativeZero(fn: Fn, params: readonly DenoNativeType[]): Fn {
-  const ints = params.flatMap((p, i) => (p === 'i32' || p === 'u32' ? [i] : []));
-  if (ints.length === 0) return fn;
-  return (...args: unknown[]) => {
-    for (const i of ints) if (args[i] === 0) args[i] = 0;
-    return fn(...args);
-  };
+  if (!params.some((p) => p === 'i32' || p === 'u32')) return fn;
+  // One fixed-arity wrapper per parameter count: a rest parameter and a loop per call cost
+  // ~150 ns on a 30 ns call, while this shape inlines. `x === 0 ? 0 : x` maps only -0 (=== 0)
+  // to 0; other parameters pass through untouched.
+  const z = (x: unknown): unknown => (x === 0 ? 0 : x);
+  const id = (x: unknown): unknown => x;
+  const [m0 = id, m1 = id, m2 = id, m3 = id, m4 = id, m5 = id] = params.map((p) => (p === 'i32' || p === 'u32' ? z : id));
+  switch (params.length) {
+    case 1: return (a) => fn(m0(a));
+    case 2: return (a, b) => fn(m0(a), m1(b));
+    case 3: return (a, b, c) => fn(m0(a), m1(b), m2(c));
+    case 4: return (a, b, c, d) => fn(m0(a), m1(b), m2(c), m3(d));
+    case 5: return (a, b, c, d, e) => fn(m0(a), m1(b), m2(c), m3(d), m4(e));
+    case 6: return (a, b, c, d, e, f) => fn(m0(a), m1(b), m2(c), m3(d), m4(e), m5(f));
+    default: return (...args: unknown[]) => fn(...args.map((x, i) => (params[i] === 'i32' || params[i] === 'u32' ? z(x) : x)));
+  }
 }
 
 /**
