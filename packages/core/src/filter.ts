@@ -4,7 +4,7 @@
  */
 import { encodeAction, decodeAction, formatAction, type Action } from './actions.js';
 import { archInfo, type ArchName } from './arch.js';
-import { packArgCmps } from './abi.js';
+import { HOST_ENDIAN, packArgCmps } from './abi.js';
 import { toArgCmp, type Condition } from './compare.js';
 import { check } from './errors.js';
 import type { Native } from './native.js';
@@ -200,7 +200,7 @@ export class SyscallFilter implements Disposable {
     const id = attributeId(name);
     const out = new Uint8Array(4);
     check(this.#native.sym.seccomp_attr_get(this.#handle, id, out), `seccomp_attr_get(${name})`);
-    const raw = new DataView(out.buffer).getUint32(0, new Uint8Array(new Uint16Array([1]).buffer)[0] === 1);
+    const raw = new DataView(out.buffer).getUint32(0, HOST_ENDIAN === 'little');
     return decodeAttr(name, raw) as AttributeValues[K];
   }
 
@@ -291,7 +291,7 @@ export class SyscallFilter implements Disposable {
 function exportBpfMem(native: Native, ctx: Pointer, mem: NonNullable<Native['sym']['seccomp_export_bpf_mem']>): Uint8Array {
   const len = new Uint8Array(8);
   const dv = new DataView(len.buffer);
-  const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const le = HOST_ENDIAN === 'little';
   check(mem(ctx, null, len), 'seccomp_export_bpf_mem');
   const out = new Uint8Array(Number(dv.getBigUint64(0, le)));
   check(mem(ctx, out, len), 'seccomp_export_bpf_mem');

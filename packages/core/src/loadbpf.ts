@@ -2,13 +2,12 @@
  * Installing a ready BPF program with seccomp(2) — no libseccomp needed, only libc. This is
  * the cold-start path: compile at build time, load the bytes at start-up.
  */
-import { packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
+import { decodeBpf, packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
 import { nativeArch } from './arch.js';
 import { SeccompError } from './errors.js';
 import type { Native } from './native.js';
 import { resolveSyscall } from './syscalls/index.js';
 import { validate } from './bpf/index.js';
-import { decodeBpf } from './abi.js';
 
 /** prctl(2) and seccomp(2) constants (linux/prctl.h, linux/seccomp.h). */
 export const PR_SET_SECCOMP = 22;

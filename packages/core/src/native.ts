@@ -6,6 +6,7 @@ import type { HostOps, NativeLibrary, SeccompBackend } from './backend.js';
 import { check, SeccompVersionError, UnknownSyscallError } from './errors.js';
 import { capabilitiesOf, formatVersion, lazyLibrary, symbolSince, type Capabilities, type LibraryVersion } from './library.js';
 import type { BoundSymbols, SymbolName } from './symbols.js';
+import { HOST_ENDIAN } from './abi.js';
 import { nativeArch } from './arch.js';
 import { isSyscallName, resolveSyscall, suggestSyscalls } from './syscalls/index.js';
 
@@ -65,7 +66,7 @@ export class Native {
     if (!this.cachedVersion) {
       const bytes = this.lib.readMemory(this.sym.seccomp_version(), 0, 12);
       const dv = new DataView(bytes.buffer, bytes.byteOffset, 12);
-      const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+      const le = HOST_ENDIAN === 'little';
       this.cachedVersion = Object.freeze({ major: dv.getUint32(0, le), minor: dv.getUint32(4, le), micro: dv.getUint32(8, le) });
     }
     return this.cachedVersion;
