@@ -14,6 +14,8 @@ import {
   presetSpecs, resolveLockdownOptions, type LockdownOptions,
 } from '../src/lockdown/index.js';
 import { checkEnvironment, checkNoIoUring } from '../src/lockdown/guards.js';
+import { bindSelfPid, SELF_PID_PLACEHOLDER } from '../src/lockdown/self.js';
+import { complementBlocks } from '../src/lockdown/ioctl.js';
 
 const ARCH: ArchName = 'x86_64';
 const plan = (options: LockdownOptions = {}, runtime: 'node' | 'bun' | 'deno' = 'node') =>
@@ -53,26 +55,38 @@ test('naming a denied syscall in allow is an error, not a silent no-op', () => {
 test('allow and deny extend the preset; deny also takes @groups and names', () => {
   const base = plan();
   assert.ok(!base.allowed.includes('sethostname'));
-  assert.ok(plan({ allow: ['setpriority'] }).allowed.includes('setpriority'));
+  assert.ok(plan({ allow: ['sethostname'] }).allowed.includes('sethostname'));
   const noNet = plan({ deny: ['@network-io'] });
   for (const n of ['accept4', 'connect', 'socket']) assert.ok(noNet.denied.includes(n), n);
   assert.ok(!noNet.conditional.includes('socket'), 'a denied socket needs no argument checks');
   assert.ok(plan({ deny: ['clone'] }).denied.includes('clone'));
 });
 
-test('argument checks: clone needs CLONE_THREAD and no namespaces, socket no packet/raw, readOnlyFs write flags', () => {
+test('argument checks: an allowlist of forms for clone, sockets, signals and the self-only calls; readOnlyFs adds open flags, ioctl and descriptor metadata', () => {
+  const selfOnly = ['getpriority', 'kill', 'prlimit64', 'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'sched_setaffinity', 'setpriority', 'tgkill', 'tkill'];
   const p = plan();
-  assert.deepEqual(p.conditional, ['clone', 'socket']);
-  const rules = p.argumentFilter!.rules;
-  assert.ok(rules.every((r) => formatAction(r.action) === 'errno(EPERM)'), 'deny-only');
-  assert.deepEqual(p.argumentFilter!.defaultAction, Action.allow);
+  assert.deepEqual(p.conditional, ['clone', ...selfOnly, 'socket', 'socketpair'].sort());
+  const rules = p.argumentFilter.rules;
+  assert.ok(rules.every((r) => formatAction(r.action) === 'allow'), 'allow rules only: what is not listed is refused');
+  assert.deepEqual(p.argumentFilter.defaultAction, Action.errno('EPERM'));
+  const outright = new Set(rules.filter((r) => !r.conditions?.length).flatMap((r) => r.syscalls as string[]));
+  assert.deepEqual([...outright].sort(), [...p.allowed, 'seccomp'].sort(), 'what the main filter allows outright, and seccomp(2) for the second load');
   const ro = plan({ readOnlyFs: true });
-  assert.deepEqual(ro.conditional, ['clone', 'open', 'openat', 'socket']);
+  assert.deepEqual(ro.conditional, ['clone', 'ioctl', 'open', 'openat', ...selfOnly, 'socket', 'socketpair'].sort());
   assert.ok(ro.enosys.includes('openat2'));
-  for (const n of ['creat', 'mkdir', 'unlinkat', 'renameat2', 'truncate', 'fchownat', 'utimensat']) assert.ok(ro.denied.includes(n), n);
-  for (const n of ['write', 'ftruncate', 'fchmod', 'close']) assert.ok(ro.allowed.includes(n), `${n}: files opened before keep working`);
-  assert.ok(plan({ readOnlyFs: true, allow: ['fchown'] }).allowed.includes('fchown'), 'readOnlyFs leaves descriptor calls to the preset');
+  for (const n of ['creat', 'mkdir', 'unlinkat', 'renameat2', 'truncate', 'fchownat', 'utimensat', 'fchmod', 'fchown', 'fsetxattr', 'fremovexattr']) assert.ok(ro.denied.includes(n), n);
+  for (const n of ['write', 'ftruncate', 'close']) assert.ok(ro.allowed.includes(n), `${n}: files opened before keep working`);
+  const lifted = plan({ readOnlyFs: true, allow: ['fchmod', 'ioctl', 'kill'] });
+  assert.ok(lifted.allowed.includes('fchmod') && !lifted.denied.includes('fchmod'), 'allow names a descriptor call back in');
+  assert.ok(lifted.allowed.includes('ioctl') && lifted.allowed.includes('kill'), 'naming ioctl or kill lifts its check');
+  assert.ok(lifted.denied.includes('fchown'), 'only what was named');
   assert.throws(() => planLockdown(resolveLockdownOptions({ readOnlyFs: true }, 'node'), 'mips'), /open\(2\) flags/);
+});
+
+test('killProcess: the argument filter refuses with EPERM, since its default also meets numbers that must get ENOSYS', () => {
+  assert.deepEqual(plan({ action: 'killProcess' }).argumentFilter.defaultAction, Action.errno('EPERM'));
+  assert.deepEqual(plan({ action: Action.errno('EACCES') }).argumentFilter.defaultAction, Action.errno('EACCES'));
+  assert.deepEqual(plan({ dryRun: true }).argumentFilter.defaultAction, Action.log);
 });
 
 test('action: errno (default EPERM), killProcess (io_uring stays errno), log; dryRun logs instead', () => {
@@ -85,7 +99,7 @@ test('action: errno (default EPERM), killProcess (io_uring stays errno), log; dr
   assert.deepEqual(dry.mainFilter.defaultAction, Action.log);
   assert.deepEqual(dry.mainFilter.attributes?.badArchAction, Action.log);
   assert.deepEqual(dry.mainFilter.rules.map((r) => formatAction(r.action)), ['allow']);
-  assert.ok(dry.argumentFilter!.rules.every((r) => formatAction(r.action) === 'log'));
+  assert.ok(dry.argumentFilter.rules.every((r) => formatAction(r.action) === 'allow'));
 });
 
 test('options are checked before anything runs', () => {
@@ -121,7 +135,7 @@ test('docker-default is built from Docker’s profile', () => {
 });
 
 test('the .bpf container round-trips and refuses anything else', () => {
-  const meta = { arch: ARCH, preset: 'node', allowed: 1, conditional: 2, denied: 3, enosys: 4, action: 'errno(EPERM)', dryRun: false, readOnlyFs: false, libseccomp: '2.5.4' };
+  const meta = { arch: ARCH, preset: 'node', allowed: 1, conditional: 2, denied: 3, enosys: 4, action: 'errno(EPERM)', dryRun: false, readOnlyFs: false, logDenials: false, libseccomp: '2.5.4' };
   const programs = [new Uint8Array(16).fill(1), new Uint8Array(24).fill(2)];
   const bytes = encodeLockdownBpf({ meta, programs });
   assert.deepEqual(decodeLockdownBpf(bytes), { meta, programs });
@@ -130,6 +144,29 @@ test('the .bpf container round-trips and refuses anything else', () => {
   const wrongArch = bytes.slice();
   wrongArch[8] = wrongArch[8]! ^ 1;
   assert.throws(() => decodeLockdownBpf(wrongArch), /disagree/);
+  const version1 = bytes.slice();
+  version1[4] = 1;
+  assert.throws(() => decodeLockdownBpf(version1), { name: 'InvalidBpfError', message: /version 1 .*compileLockdown/ }, 'programs made before the socket allowlist are refused');
+});
+
+test('the pid placeholder is written into comparisons only', () => {
+  const jeq = (k: number) => { const b = new Uint8Array(8); const dv = new DataView(b.buffer); dv.setUint16(0, 0x15, true); dv.setUint32(4, k, true); return b; };
+  const ld = (k: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setUint32(4, k, true); return b; };
+  const program = new Uint8Array([...jeq(SELF_PID_PLACEHOLDER), ...jeq(7), ...jeq(SELF_PID_PLACEHOLDER)]);
+  const bound = new DataView(bindSelfPid(program, 4242).buffer);
+  assert.deepEqual([4, 12, 20].map((at) => bound.getUint32(at, true)), [4242, 7, 4242]);
+  assert.equal(new DataView(program.buffer).getUint32(4, true), SELF_PID_PLACEHOLDER, 'a copy: the input is left alone');
+  assert.throws(() => bindSelfPid(ld(SELF_PID_PLACEHOLDER), 4242), InvalidBpfError);
+  assert.throws(() => bindSelfPid(program, 0), RangeError);
+});
+
+test('complementBlocks covers every value but the excluded ones, with aligned blocks', () => {
+  const excluded = [0x58, 0x66, 0x76, 0x94, 0xf5];
+  const blocks = complementBlocks(excluded, 8);
+  for (let v = 0; v < 256; v++) {
+    const hits = blocks.filter((b) => (v & b.mask) === b.value).length;
+    assert.equal(hits, excluded.includes(v) ? 0 : 1, `0x${v.toString(16)}`);
+  }
 });
 
 // A libc that answers as told, for the guards.

@@ -5,7 +5,7 @@
  * expectations.
  */
 import type { ScenarioApi, Scenario } from './scenarios.js';
-import { attacks, type AttackPaths, type AttackResult } from './attack/attacks.js';
+import { attacks, FS_IOC_FSGETXATTR, FS_IOC_GETFLAGS, type AttackPaths, type AttackResult, type AttackTargets } from './attack/attacks.js';
 import { loadHelper, type HelperFunction } from './attack/ffi.js';
 
 type Runtime = 'node' | 'bun' | 'deno';
@@ -142,10 +142,75 @@ async function normalWork(api: ScenarioApi, port: number, paths: AttackPaths & {
   });
   out.netlinkSocket = closeFd(api, api.rawSyscall('socket', 16, 3, 0));
   out.inetSocket = closeFd(api, api.rawSyscall('socket', 2, 1, 0));
+  out.sockets = allowedSockets(api);
+  out.self = selfWork(api);
   out.unknownSyscall = api.rawSyscall(1023);
   const st = api.status();
   out.status = { allFiltered: st.allFiltered, threads: st.threads.map((t) => ({ name: t.name, seccomp: t.seccomp, filters: t.filters })) };
   return out;
+}
+
+/** Taken before lockdown: the parent (the test runner) as the other process, and a read-only descriptor. */
+async function attackTargets(api: ScenarioApi, existing: string): Promise<AttackTargets> {
+  const fs = await import('node:fs');
+  const ppid = api.rawSyscall('getppid').ret;
+  const mask = new Uint8Array(128);
+  const size = api.rawSyscall('sched_getaffinity', ppid, mask.length, mask).ret;
+  const readOnlyFd = fs.openSync(existing, 'r');
+  const fileFlags = new Uint8Array(8);
+  const fileAttr = new Uint8Array(28);
+  // A file system without these ioctls answers ENOTTY; the zeros then reach the kernel the same way.
+  api.rawSyscall('ioctl', readOnlyFd, FS_IOC_GETFLAGS, fileFlags);
+  api.rawSyscall('ioctl', readOnlyFd, FS_IOC_FSGETXATTR, fileAttr);
+  return { ppid, parentPriority: api.rawSyscall('getpriority', 0, ppid).ret, parentAffinity: mask.slice(0, Math.max(size, 8)), readOnlyFd, fileFlags, fileAttr };
+}
+
+/** What a process may still do to itself: signal, priority, affinity, limits (self.ts). */
+function selfWork(api: ScenarioApi): Record<string, AttackResult> {
+  const pid = api.rawSyscall('getpid').ret;
+  const mask = new Uint8Array(128);
+  const size = api.rawSyscall('sched_getaffinity', 0, mask.length, mask).ret;
+  const prio = api.rawSyscall('getpriority', 0, 0).ret;
+  return {
+    'kill(self, 0)': api.rawSyscall('kill', pid, 0),
+    'tgkill(self, self, 0)': api.rawSyscall('tgkill', pid, pid, 0),
+    'tkill(self, 0)': api.rawSyscall('tkill', pid, 0),
+    'getpriority(PRIO_PROCESS, 0)': zeroRet(api.rawSyscall('getpriority', 0, 0)),
+    'getpriority(PRIO_PROCESS, self)': zeroRet(api.rawSyscall('getpriority', 0, pid)),
+    'setpriority(PRIO_PROCESS, 0, same)': api.rawSyscall('setpriority', 0, 0, 20 - prio),
+    'setpriority(PRIO_PROCESS, self, same)': api.rawSyscall('setpriority', 0, pid, 20 - prio),
+    'sched_setaffinity(0, same)': api.rawSyscall('sched_setaffinity', 0, size, mask),
+    'sched_setaffinity(self, same)': api.rawSyscall('sched_setaffinity', pid, size, mask),
+    'prlimit64(0, RLIMIT_NOFILE)': api.rawSyscall('prlimit64', 0, 7, null, new Uint8Array(16)),
+    'prlimit64(self, RLIMIT_NOFILE)': api.rawSyscall('prlimit64', pid, 7, null, new Uint8Array(16)),
+  };
+}
+
+/** A result whose value is not 0 on success (a priority) as { ret: 0 } when it succeeded. */
+function zeroRet(r: AttackResult): AttackResult {
+  return r.ret >= 0 ? { ret: 0, errno: 0 } : r;
+}
+
+/** Every socket form lockdown's table allows (sockets.ts), with SOCK_NONBLOCK|SOCK_CLOEXEC where libraries pass them. */
+function allowedSockets(api: ScenarioApi): Record<string, AttackResult> {
+  const FLAGS = 0o4000 | 0o2000000;
+  const open = (domain: number, type: number, protocol: number) => closeFd(api, api.rawSyscall('socket', domain, type, protocol));
+  const pair = new Uint8Array(8);
+  const sp = api.rawSyscall('socketpair', 1, 1 | FLAGS, 0, pair);
+  if (sp.ret === 0) for (const i of [0, 4]) api.rawSyscall('close', new DataView(pair.buffer).getInt32(i, true));
+  return {
+    'AF_INET, SOCK_STREAM, IPPROTO_TCP': open(2, 1 | FLAGS, 6),
+    'AF_INET, SOCK_DGRAM': open(2, 2 | FLAGS, 0),
+    'AF_INET, SOCK_DGRAM, IPPROTO_UDP': open(2, 2, 17),
+    'AF_INET6, SOCK_STREAM': open(10, 1 | FLAGS, 0),
+    'AF_INET6, SOCK_DGRAM': open(10, 2, 0),
+    'AF_UNIX, SOCK_STREAM': open(1, 1 | FLAGS, 0),
+    'AF_UNIX, SOCK_DGRAM': open(1, 2 | FLAGS, 0),
+    'AF_UNIX, SOCK_SEQPACKET': open(1, 5, 0),
+    'AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE': open(16, 3 | 0o2000000, 0),
+    'AF_NETLINK, SOCK_DGRAM, NETLINK_ROUTE': open(16, 2, 0),
+    'socketpair(AF_UNIX, SOCK_STREAM)': sp,
+  };
 }
 
 function closeFd(api: ScenarioApi, r: AttackResult): AttackResult {
@@ -171,15 +236,16 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
   async lockdownAttacks(api, params: AttackParams, report) {
     const helper = await helperFor(params);
     const paths = await prepareFiles();
+    const targets = await attackTargets(api, paths.existing);
     const server = await startServer();
     const result = params.lock ? api.lockdown({ readOnlyFs: params.readOnlyFs ?? false }) : undefined;
     report({ locked: params.lock, result });
-    const raw: Record<string, AttackResult & { blocked: string }> = {};
-    for (const a of attacks(paths)) {
+    const raw: Record<string, AttackResult & { blocked: string; kernel?: boolean }> = {};
+    for (const a of attacks(paths, targets)) {
       if ((a.readOnlyFs && !params.readOnlyFs) || (a.x86_64 && !params.x86_64) || (a.replaces && !params.lock)) continue;
       const r = a.run(api, helper);
       if (!params.lock && a.fd) closeFd(api, r);
-      raw[a.name] = { ...r, blocked: a.blocked };
+      raw[a.name] = { ...r, blocked: a.blocked, ...(a.kernel ? { kernel: true } : {}) };
     }
     const apis = await runtimeAttacks(paths, params.readOnlyFs ?? false);
     const normal = await normalWork(api, server.port, paths);
@@ -263,6 +329,36 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     const r = api.rawSyscall('ptrace', 16, 0x3fffffff);
     report({ survived: r });
     return r;
+  },
+
+  /**
+   * The signal-exit pattern: a SIGTERM handler that cleans up, removes itself and re-raises
+   * the signal to its own process, so the process ends by the signal. The parent sends SIGTERM
+   * once `ready` is reported; a process that survives the re-raise exits 3.
+   */
+  async lockdownSignalSelf(api, { lock }: { lock: boolean }, report) {
+    const proc = g.process as { pid: number; on(s: string, f: AnyFn): void; removeListener(s: string, f: AnyFn): void; kill(pid: number, s: string): void };
+    const onTerm = () => {
+      proc.removeListener('SIGTERM', onTerm);
+      try {
+        proc.kill(proc.pid, 'SIGTERM');
+      } catch (err) {
+        report({ reraise: errorCode(err) });
+      }
+    };
+    proc.on('SIGTERM', onTerm);
+    if (lock) api.lockdown();
+    report({ ready: true, pid: proc.pid });
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    report({ survived: true });
+    return 'survived';
+  },
+
+  /** logDenials: one refused call (ptrace), reported with this process's id, for the parent to find in the kernel log. */
+  lockdownLogged(api, { logDenials }: { logDenials: boolean }) {
+    const result = api.lockdown({ logDenials });
+    const ptrace = api.rawSyscall('ptrace', 16, 0x3fffffff);
+    return { logDenials: result.logDenials, ptrace, pid: api.rawSyscall('getpid').ret };
   },
 
   /** Argument mistakes are thrown before anything is loaded. */

@@ -5,7 +5,7 @@
  *
  * Layout (little-endian):
  *   0  4  magic "SCLD"
- *   4  1  version (1)
+ *   4  1  version (2)
  *   5  1  program count (1 or 2)
  *   6  2  metadata length in bytes
  *   8  4  audit arch token the programs check
@@ -19,7 +19,8 @@ import { archInfo, type ArchName } from '../arch.js';
 import { InvalidBpfError } from '../errors.js';
 
 const MAGIC = [0x53, 0x43, 0x4c, 0x44];
-const VERSION = 1;
+/** 2: the argument filter is an allowlist and compares with the pid placeholder (self.ts). */
+const VERSION = 2;
 
 export interface LockdownBpfMeta {
   arch: ArchName;
@@ -31,6 +32,8 @@ export interface LockdownBpfMeta {
   action: string;
   dryRun: boolean;
   readOnlyFs: boolean;
+  /** Loaded with SECCOMP_FILTER_FLAG_LOG. */
+  logDenials: boolean;
   /** The libseccomp that generated the programs ("2.5.4"). */
   libseccomp: string;
 }
@@ -68,6 +71,7 @@ export function decodeLockdownBpf(bytes: Uint8Array): LockdownBpf {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('decodeLockdownBpf() takes a Uint8Array.');
   const bad = (why: string) => new InvalidBpfError(`not a lockdown program from compileLockdown(): ${why}`);
   if (bytes.length < 16 || MAGIC.some((b, i) => bytes[i] !== b)) throw bad('no "SCLD" header (a raw BPF program loads with loadBpf())');
+  if (bytes[4] === 1) throw bad('format version 1 lets packet and vsock sockets and signals to other processes through; make it again with compileLockdown()');
   if (bytes[4] !== VERSION) throw bad(`format version ${bytes[4]}, this SDK reads ${VERSION}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes[5]!;

@@ -32,8 +32,9 @@ export const ENOSYS_ALWAYS = ['clone3'] as const;
 export const NEVER_KILL = ['io_uring_setup', 'io_uring_enter', 'io_uring_register'] as const;
 
 /**
- * With readOnlyFs: calls that change the file system by path. Descriptor calls (write,
- * ftruncate, fchmod, …) stay allowed, so files opened before lockdown keep working.
+ * With readOnlyFs: calls that change the file system by path. Writing through a descriptor
+ * opened before lockdown (a log file) stays allowed; descriptors opened after it are
+ * read-only, since open and openat are checked for write flags.
  */
 export const READ_ONLY_DENY = [
   'creat', 'mkdir', 'mkdirat', 'rmdir', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2',
@@ -41,6 +42,14 @@ export const READ_ONLY_DENY = [
   'chmod', 'fchmodat', 'fchmodat2', 'chown', 'chown32', 'lchown', 'lchown32', 'fchownat', 'setxattr', 'lsetxattr', 'setxattrat',
   'removexattr', 'lremovexattr', 'removexattrat', 'utime', 'utimes', 'utimensat', 'utimensat_time64', 'futimesat',
 ] as const;
+
+/**
+ * With readOnlyFs: metadata changes through a descriptor. The kernel checks ownership, not
+ * the descriptor's mode, so a file opened read-only could be made setuid or world-writable
+ * (as root) through them. A program that needs one names it in `allow` (readOnlyFs then
+ * leaves that call alone); lockdown.md says what each re-opens.
+ */
+export const READ_ONLY_FD_DENY = ['fchmod', 'fchown', 'fchown32', 'fsetxattr', 'fremovexattr'] as const;
 
 /** With readOnlyFs, openat2 gets ENOSYS: its flags sit behind a pointer, and libc falls back to openat. */
 export const READ_ONLY_ENOSYS = ['openat2'] as const;
@@ -59,9 +68,6 @@ export const CLONE = Object.freeze({
 
 /** Namespace flags a thread could still be created with (CLONE_NEWTIME shares CSIGNAL's bits in clone(2)). */
 export const CLONE_NAMESPACES = [CLONE.NEWNS, CLONE.NEWCGROUP, CLONE.NEWUTS, CLONE.NEWIPC, CLONE.NEWUSER, CLONE.NEWPID, CLONE.NEWNET] as const;
-
-/** socket(2) constants (linux/socket.h, linux/net.h). */
-export const SOCKET = Object.freeze({ AF_NETLINK: 16, AF_PACKET: 17, SOCK_RAW: 3, SOCK_TYPE_MASK: 0xf } as const);
 
 /**
  * open(2) flags that write, create, truncate or append: the asm-generic values, which x86,

@@ -21,6 +21,11 @@ export interface LockdownOptions {
   dryRun?: boolean;
   /** Deny opening files for writing, creating, truncating or appending, and path changes (mkdir, unlink, …). */
   readOnlyFs?: boolean;
+  /**
+   * Have the kernel log every refusal (SECCOMP_FILTER_FLAG_LOG): records appear in the kernel
+   * log or the audit log, where `seccomp decode` reads them. Also allowed beside `bpf`.
+   */
+  logDenials?: boolean;
   /** A program made by compileLockdown(): loaded with seccomp(2), without libseccomp. */
   bpf?: Uint8Array;
 }
@@ -33,9 +38,10 @@ export interface ResolvedLockdownOptions {
   action: Action;
   dryRun: boolean;
   readOnlyFs: boolean;
+  logDenials: boolean;
 }
 
-const KEYS = ['preset', 'allow', 'deny', 'action', 'dryRun', 'readOnlyFs', 'bpf'];
+const KEYS = ['preset', 'allow', 'deny', 'action', 'dryRun', 'readOnlyFs', 'logDenials', 'bpf'];
 
 function specs(value: unknown, what: string): readonly string[] {
   if (value === undefined) return [];
@@ -87,14 +93,19 @@ export function resolveOptions(options: LockdownOptions | undefined, runtime: Lo
     action: denialAction(o.action),
     dryRun: flag(o.dryRun, 'dryRun'),
     readOnlyFs: flag(o.readOnlyFs, 'readOnlyFs'),
+    logDenials: flag(o.logDenials, 'logDenials'),
   };
 }
 
-/** With a precompiled program, the policy is the program's: other policy options would be silently ignored. */
+/**
+ * With a precompiled program, the policy is the program's: other policy options would be
+ * silently ignored. logDenials is not policy (a flag of the load), so it may be given.
+ */
 export function assertBpfAlone(options: LockdownOptions): void {
-  const extra = Object.keys(options).filter((k) => k !== 'bpf' && (options as Record<string, unknown>)[k] !== undefined);
+  const extra = Object.keys(options).filter((k) => k !== 'bpf' && k !== 'logDenials' && (options as Record<string, unknown>)[k] !== undefined);
   if (extra.length) {
     throw new TypeError(`lockdown({ bpf }) loads a policy compiled earlier; ${extra.join(', ')} cannot change it. Pass them to compileLockdown() instead.`);
   }
+  flag(options.logDenials, 'logDenials');
   if (!(options.bpf instanceof Uint8Array)) throw new TypeError('lockdown({ bpf }) takes the Uint8Array compileLockdown() returned (for example read from a .bpf file).');
 }

@@ -5,30 +5,38 @@
  * Layout. seccomp answers one action per syscall, and the filter's default action is what
  * every number without a rule gets. Lockdown wants three answers: allowed, denied (EPERM by
  * default) and ENOSYS for numbers the tables do not know (a kernel newer than the tables, so
- * libc falls back as it would on an older kernel). So the default action is errno(ENOSYS),
- * and EVERY syscall the tables know gets a rule: allow, or the denial action. That is a rule
- * per known syscall (about 370 on x86_64); libseccomp's binary-tree layout keeps the path
- * to any verdict short.
+ * libc falls back as it would on an older kernel).
  *
- * Argument checks live in a second filter whose default is allow. A single filter cannot
- * express "socket is allowed unless its domain is AF_PACKET or its type SOCK_RAW": rules for
- * one syscall OR together and a rule's conditions AND, so the allowed side would need the
- * complement of those conditions — and a 64-bit `!=` on an int argument can be bypassed
- * (the kernel truncates 0x1_00000011 to AF_PACKET). The kernel runs every filter and takes
- * the most restrictive answer, so a deny-only argument filter narrows what the first one
- * allows, with exact masked comparisons on the low word only.
+ * The main filter (loaded last) gives every syscall the tables know a rule — allow, or the
+ * denial action — and ENOSYS as its default.
+ *
+ * The argument filter (loaded first) is an allowlist too: it allows outright what the main
+ * filter allows outright, allows the argument-checked calls (clone, socket, kill, …) only in
+ * the listed forms, and refuses everything else by default. Argument checks are allow rules,
+ * so whatever nobody listed — the next socket family, a new clone flag — is refused; a deny
+ * list misses it. Refusals of the two filters meet only where the main filter refuses too
+ * (or answers ENOSYS): the kernel runs every filter and keeps the most severe action, and
+ * between two errnos the one of the filter installed last, so the main filter's ENOSYS and
+ * its own errno win there. The argument filter also allows seccomp(2) itself, which the
+ * main filter then refuses: that is how the second program gets loaded.
+ *
+ * With action killProcess the argument filter refuses with EPERM: its default also meets
+ * numbers the tables do not know, which must get ENOSYS, not a kill.
  */
 import { Action, actionsEqual } from '../actions.js';
 import type { ArchName } from '../arch.js';
-import { arg, arg32, type Condition } from '../compare.js';
+import { arg32, type Condition } from '../compare.js';
 import { expandSyscallSpecs } from '../groups/index.js';
 import type { Profile, Rule } from '../profile/model.js';
 import { validateProfile } from '../profile/validate.js';
 import { syscallNames } from '../syscalls/index.js';
 import {
   CLONE, CLONE_NAMESPACES, cloneFlagsArg, ENOSYS_ALWAYS, FIXED_DENY, hasGenericOpenFlags, NEVER_KILL,
-  OPEN_WRITE_FLAGS, READ_ONLY_DENY, READ_ONLY_ENOSYS, SOCKET,
+  OPEN_WRITE_FLAGS, READ_ONLY_DENY, READ_ONLY_ENOSYS, READ_ONLY_FD_DENY,
 } from './deny.js';
+import { ioctlReadOnlyForms } from './ioctl.js';
+import { SELF_RULES } from './self.js';
+import { SOCKET_ALLOW, SOCKETPAIR_ALLOW, socketConditions } from './sockets.js';
 import type { ResolvedLockdownOptions } from './options.js';
 import { presetSpecs } from './presets.js';
 
@@ -42,14 +50,14 @@ export interface LockdownPlan {
   readonly preset: string;
   /** Allowed outright. */
   readonly allowed: readonly string[];
-  /** Allowed by the main filter, narrowed by the argument filter (clone, socket, open, openat). */
+  /** Allowed by the main filter, in the forms the argument filter lists (clone, socket, kill, …). */
   readonly conditional: readonly string[];
   /** Given the denial action (io_uring_*: errno(EPERM) when the action would kill). */
   readonly denied: readonly string[];
   /** Given ENOSYS on purpose (clone3; openat2 with readOnlyFs). */
   readonly enosys: readonly string[];
-  /** Deny-only argument checks, default allow; loaded first. Absent when nothing needs one. */
-  readonly argumentFilter: Profile | undefined;
+  /** The allowlist with argument checks, default refusal; loaded first. */
+  readonly argumentFilter: Profile;
   /** The allowlist, default errno(ENOSYS); loaded last. */
   readonly mainFilter: Profile;
 }
@@ -69,26 +77,34 @@ function assertAllowable(allow: readonly string[], denied: Set<string>, enosys: 
   }
 }
 
-function argumentRules(arch: ArchName, allowed: Set<string>, readOnlyFs: boolean, denial: Action): Rule[] {
-  const rules: Rule[] = [];
-  const deny = (syscall: string, ...conditions: Condition[]) => {
-    if (allowed.has(syscall)) rules.push({ syscalls: [syscall], action: denial, conditions });
+/** The forms the argument filter allows, per syscall the main filter allows; `lifted`: named in `allow`. */
+function argumentForms(arch: ArchName, allowed: Set<string>, lifted: Set<string>, readOnlyFs: boolean): Map<string, Condition[][]> {
+  const forms = new Map<string, Condition[][]>();
+  const check = (syscall: string, list: Condition[][]) => {
+    if (allowed.has(syscall) && list.length) forms.set(syscall, list);
   };
   const flags = cloneFlagsArg(arch);
-  // A new process (no CLONE_THREAD), or a thread in new namespaces (as root that works).
-  deny('clone', arg32(flags).maskedEq(CLONE.THREAD, 0));
-  for (const ns of CLONE_NAMESPACES) deny('clone', arg32(flags).maskedEq(ns, ns));
-  // Packet sockets by domain (low word only: the kernel reads an int), raw sockets by type
-  // whatever SOCK_NONBLOCK/SOCK_CLOEXEC say. Netlink sockets are SOCK_RAW by design (glibc's
-  // getaddrinfo and getifaddrs use them); a 64-bit `!=` is safe in a deny rule, since only
-  // exactly AF_NETLINK escapes it.
-  deny('socket', arg32(0).eq(SOCKET.AF_PACKET));
-  deny('socket', arg32(1).maskedEq(SOCKET.SOCK_TYPE_MASK, SOCKET.SOCK_RAW), arg(0).ne(SOCKET.AF_NETLINK));
+  // A thread (CLONE_THREAD), and in no new namespace (as root a thread could enter one).
+  const nsMask = CLONE_NAMESPACES.reduce((m, ns) => m | ns, 0);
+  check('clone', [[arg32(flags).maskedEq(CLONE.THREAD | nsMask, CLONE.THREAD)]]);
+  check('socket', socketConditions(SOCKET_ALLOW, arch));
+  check('socketpair', socketConditions(SOCKETPAIR_ALLOW, arch));
   if (readOnlyFs) {
-    for (const bit of Object.values(OPEN_WRITE_FLAGS)) {
-      deny('open', arg32(1).maskedEq(bit, bit));
-      deny('openat', arg32(2).maskedEq(bit, bit));
-    }
+    const write = Object.values(OPEN_WRITE_FLAGS).reduce((m, f) => m | f, 0);
+    check('open', [[arg32(1).maskedEq(write, 0)]]);
+    check('openat', [[arg32(2).maskedEq(write, 0)]]);
+    if (!lifted.has('ioctl')) check('ioctl', ioctlReadOnlyForms());
+  }
+  for (const rule of SELF_RULES) if (!lifted.has(rule.syscall)) check(rule.syscall, rule.forms);
+  return forms;
+}
+
+/** The argument filter's rules: the main filter's outright allows, seccomp(2), and each checked call's forms. */
+function argumentRules(outright: readonly string[], forms: Map<string, Condition[][]>, arch: ArchName): Rule[] {
+  const plain = [...new Set([...outright, ...expandSyscallSpecs(['seccomp'], arch)])].sort();
+  const rules: Rule[] = [{ syscalls: plain, action: Action.allow, comment: 'allowed outright (and seccomp(2), which the main filter refuses)' }];
+  for (const [syscall, list] of [...forms].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const conditions of list) rules.push({ syscalls: [syscall], action: Action.allow, conditions });
   }
   return rules;
 }
@@ -97,16 +113,24 @@ function presetLabel(preset: ResolvedLockdownOptions['preset']): string {
   return typeof preset === 'string' ? preset : 'custom';
 }
 
+/** Names in `allow` given one by one (not groups or negations): they lift readOnlyFs' descriptor checks and the self-only checks. */
+function namedInAllow(allow: readonly string[], arch: ArchName): Set<string> {
+  const plain = allow.filter((s) => !s.startsWith('~') && !s.startsWith('@'));
+  return expand(plain, arch);
+}
+
 export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): LockdownPlan {
   const { action, dryRun, readOnlyFs } = options;
   if (readOnlyFs && !hasGenericOpenFlags(arch)) throw new RangeError(`lockdown({ readOnlyFs }) knows the open(2) flags of x86, arm, riscv, powerpc and s390 only, not ${arch}.`);
   const specs = typeof options.preset === 'string' ? presetSpecs(options.preset, arch) : options.preset;
   const known = syscallNames(arch);
+  const lifted = namedInAllow(options.allow, arch);
 
   const enosys = expand(ENOSYS_ALWAYS, arch);
   const denied = expand([...FIXED_DENY, ...options.deny], arch);
   if (readOnlyFs) {
     for (const n of expand(READ_ONLY_DENY, arch)) denied.add(n);
+    for (const n of expand(READ_ONLY_FD_DENY, arch)) if (!lifted.has(n)) denied.add(n);
     for (const n of expand(READ_ONLY_ENOSYS, arch)) enosys.add(n);
   }
   for (const n of enosys) denied.delete(n);
@@ -123,8 +147,9 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
   const enosysAction = dryRun ? Action.log : ENOSYS;
   const badArch = dryRun ? Action.log : Action.killProcess;
 
-  const argRules = argumentRules(arch, allowed, readOnlyFs, denial);
-  const conditional = [...new Set(argRules.flatMap((r) => r.syscalls as string[]))].sort();
+  const forms = argumentForms(arch, allowed, lifted, readOnlyFs);
+  const conditional = [...forms.keys()].sort();
+  const outright = [...allowed].filter((n) => !forms.has(n));
   const neverKill = new Set<string>(NEVER_KILL);
   const sorted = (s: Iterable<string>) => [...s].sort();
   const mainRules: Rule[] = [
@@ -137,13 +162,11 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
   // the default's, and with dryRun every refusal is `log`, which is then the default too.
   const attributes = { badArchAction: badArch, optimize: 2 as const, tsync: true };
   const mainFilter = validateProfile({ defaultAction: enosysAction, arches: [arch], rules: mainRules, attributes });
-  const argumentFilter = argRules.length
-    ? validateProfile({ defaultAction: Action.allow, arches: [arch], rules: argRules, attributes })
-    : undefined;
+  const argumentFilter = validateProfile({ defaultAction: noKill, arches: [arch], rules: argumentRules(outright, forms, arch), attributes });
   return Object.freeze({
     arch,
     preset: presetLabel(options.preset),
-    allowed: Object.freeze(sorted(allowed).filter((n) => !conditional.includes(n))),
+    allowed: Object.freeze(sorted(outright)),
     conditional: Object.freeze(conditional),
     denied: Object.freeze(sorted(denied)),
     enosys: Object.freeze(sorted(enosys)),
@@ -151,4 +174,3 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
     mainFilter,
   });
 }
-

@@ -6,7 +6,7 @@
  *
  * Nothing here needs to leave out what lockdown always denies (deny.ts): the fixed deny list
  * wins over any preset. clone and socket are allowed here and narrowed by lockdown's
- * argument checks (threads only; no packet or raw sockets).
+ * argument checks (threads only; the sockets of sockets.ts; signals to itself only).
  */
 import { actionsEqual, Action } from '../actions.js';
 import type { ArchName } from '../arch.js';
@@ -22,7 +22,9 @@ const SERVING = [
   // Memory beyond @default's mmap/munmap/mprotect/brk: the garbage collectors return and remap pages.
   'madvise', 'mincore', 'mremap', 'memfd_create',
   // New threads (clone is narrowed to CLONE_THREAD), naming them, and reaping.
-  'clone', 'prctl', 'wait4', 'waitid', 'tgkill', 'tkill',
+  'clone', 'prctl', 'wait4', 'waitid',
+  // Signals, priority, affinity and limits, each narrowed to the process itself (self.ts).
+  'kill', 'tgkill', 'tkill', 'rt_sigqueueinfo', 'rt_tgsigqueueinfo', 'setpriority', 'sched_setaffinity', 'prlimit64',
   // System information libuv, Rust's std and JavaScriptCore ask for.
   'ioctl', 'uname', 'sysinfo', 'getrusage', 'times', 'getcpu', 'capget',
   'sched_getparam', 'sched_getscheduler', 'sched_get_priority_max', 'sched_get_priority_min', 'getpriority',

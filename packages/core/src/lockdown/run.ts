@@ -20,6 +20,7 @@ import { LockdownVerificationError } from './errors.js';
 import { checkEnvironment, checkNoIoUring } from './guards.js';
 import { assertBpfAlone, resolveOptions, type LockdownOptions, type ResolvedLockdownOptions } from './options.js';
 import { planLockdown, type LockdownPlan } from './plan.js';
+import { bindSelfPid } from './self.js';
 
 /** Builds one profile into BPF with libseccomp (createSeccomp's compile). */
 export type CompileProfile = (profile: Profile) => Uint8Array;
@@ -42,6 +43,8 @@ export interface LockdownResult {
   action: string;
   dryRun: boolean;
   readOnlyFs: boolean;
+  /** Refusals are logged by the kernel (SECCOMP_FILTER_FLAG_LOG). */
+  logDenials: boolean;
   /** Filters installed (2: the argument checks, then the allowlist). */
   filters: number;
   bpfBytes: number;
@@ -57,7 +60,7 @@ const now = (): number => (clock ? clock.now() : Date.now());
 
 /** The programs of a plan, built with libseccomp, in load order. */
 function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan, options: ResolvedLockdownOptions): LockdownBpf {
-  const programs = [plan.argumentFilter, plan.mainFilter].filter((p): p is Profile => p !== undefined).map(compile);
+  const programs = [plan.argumentFilter, plan.mainFilter].map(compile);
   return {
     meta: {
       arch: plan.arch,
@@ -69,6 +72,7 @@ function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan
       action: formatAction(options.action),
       dryRun: options.dryRun,
       readOnlyFs: options.readOnlyFs,
+      logDenials: options.logDenials,
       libseccomp: formatVersion(native.version()),
     },
     programs,
@@ -116,22 +120,27 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   // Every argument mistake is thrown here, before any FFI call.
   let actions: Action[];
   let build: () => LockdownBpf;
+  let log: boolean;
   const precompiled = options?.bpf !== undefined;
   if (precompiled) {
     assertBpfAlone(options);
     const set = decodeFor(nativeArch(native.host.machine()), options.bpf!);
     actions = actionsOf(set.meta.dryRun, parseAction(set.meta.action));
+    log = options.logDenials === true || set.meta.logDenials;
     build = () => set;
   } else {
     const { resolved, plan } = resolveAndPlan(native, options);
     actions = actionsOf(resolved.dryRun, resolved.action);
+    log = resolved.logDenials;
     build = () => compilePlan(native, compile, plan, resolved);
   }
 
   const { filtersBefore } = checkEnvironment(native, actions);
   const set = build();
+  // The self-only rules compare with a placeholder until now: this process's id.
+  const programs = set.programs.map((p) => bindSelfPid(p, native.host.pid()));
   checkNoIoUring(native);
-  for (const program of set.programs) loadBpf(native, program, { allThreads: true, noNewPrivs: false });
+  for (const program of programs) loadBpf(native, program, { allThreads: true, noNewPrivs: false, log });
   const threads = verify(native, filtersBefore === undefined ? undefined : filtersBefore + set.programs.length);
 
   const bytes = set.programs.reduce((s, p) => s + p.length, 0);
@@ -143,6 +152,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
     action: meta.action,
     dryRun: meta.dryRun,
     readOnlyFs: meta.readOnlyFs,
+    logDenials: log,
     filters: set.programs.length,
     bpfBytes: bytes,
     instructions: bytes / SOCK_FILTER_SIZE,

@@ -17,8 +17,21 @@ export interface AttackResult {
 
 export interface Attack {
   name: string;
-  /** What lockdown answers: EPERM, or ENOSYS where libc must fall back (clone3, openat2). */
-  blocked: 'EPERM' | 'ENOSYS';
+  /**
+   * What lockdown answers: EPERM, or ENOSYS where libc must fall back (clone3, openat2). With
+   * `kernel`, the errno the kernel itself gives, with or without lockdown.
+   */
+  blocked: 'EPERM' | 'ENOSYS' | 'EBADF' | 'EINVAL' | 'EACCES';
+  /**
+   * Refused by the kernel itself (a read-only descriptor cannot be written through): the
+   * control expects the same errno. These show readOnlyFs leaves no way around it.
+   */
+  kernel?: true;
+  /**
+   * Without lockdown the kernel refuses it to an unprivileged process (EPERM or EACCES for a
+   * missing capability), so only a control run as root shows it reaches the kernel.
+   */
+  root?: true;
   /** Only with readOnlyFs. */
   readOnlyFs?: true;
   /** Replaces the process when it succeeds: only tried under lockdown (controls run alone). */
@@ -47,7 +60,109 @@ export interface AttackPaths {
   renameVictim: string;
 }
 
-export function attacks({ newFile, existing, unlinkVictim, renameVictim }: AttackPaths): Attack[] {
+/**
+ * What the attacks on other processes and on read-only descriptors need, taken before
+ * lockdown: another process (the test runner, this child's parent) with its current nice
+ * value and CPU mask, so that in the control each call reaches the kernel and changes nothing.
+ */
+export interface AttackTargets {
+  ppid: number;
+  /** getpriority(PRIO_PROCESS, ppid) as the raw syscall returns it (20 − nice). */
+  parentPriority: number;
+  /** sched_getaffinity(ppid) bytes. */
+  parentAffinity: Uint8Array;
+  /** `existing`, opened O_RDONLY. */
+  readOnlyFd: number;
+  /** Its FS_IOC_GETFLAGS and FS_IOC_FSGETXATTR answers, so setting them back changes nothing. */
+  fileFlags: Uint8Array;
+  fileAttr: Uint8Array;
+}
+
+const AF = { INET: 2, INET6: 10, UNIX: 1, NETLINK: 16, KEY: 15, BLUETOOTH: 31, ALG: 38, VSOCK: 40, TIPC: 30, XDP: 44 };
+const SOCK = { STREAM: 1, DGRAM: 2, RAW: 3, SEQPACKET: 5, PACKET: 10 };
+const ETH_P_ALL_BE = 0x0300;
+export const FS_IOC_GETFLAGS = 0x80086601;
+const FS_IOC_SETFLAGS = 0x40086602;
+export const FS_IOC_FSGETXATTR = 0x801c581f;
+const FS_IOC_FSSETXATTR = 0x401c5820;
+const XATTR_REPLACE = 2;
+const AT_EMPTY_PATH = 0x1000;
+const RLIMIT_NOFILE = 7;
+
+/** Sockets outside lockdown's table (sockets.ts); each would reach the kernel without lockdown. */
+function socketAttacks(raw: (name: string, syscall: string, ...args: (number | bigint | Uint8Array | null)[]) => Attack): Attack[] {
+  const fd = (a: Attack): Attack => ({ ...a, fd: true });
+  const root = (a: Attack): Attack => ({ ...a, root: true });
+  return [
+    // The obsolete form the kernel turns into a packet socket (SO_DOMAIN reads AF_PACKET).
+    root(fd(raw('socket(AF_INET, SOCK_PACKET, ETH_P_ALL)', 'socket', AF.INET, SOCK.PACKET, ETH_P_ALL_BE))),
+    fd(raw('socket(AF_INET6, SOCK_PACKET)', 'socket', AF.INET6, SOCK.PACKET, ETH_P_ALL_BE)),
+    fd(raw('socket(AF_UNIX, SOCK_PACKET|SOCK_CLOEXEC)', 'socket', AF.UNIX, SOCK.PACKET | 0o2000000, 0)),
+    fd(raw('socket(AF_VSOCK, SOCK_STREAM)', 'socket', AF.VSOCK, SOCK.STREAM, 0)),
+    fd(raw('socket(AF_VSOCK) with garbage in the high word', 'socket', 0x100000000n | BigInt(AF.VSOCK), SOCK.STREAM, 0)),
+    fd(raw('socket(AF_ALG, SOCK_SEQPACKET)', 'socket', AF.ALG, SOCK.SEQPACKET, 0)),
+    root(fd(raw('socket(AF_KEY, SOCK_RAW)', 'socket', AF.KEY, SOCK.RAW, 2))),
+    fd(raw('socket(AF_BLUETOOTH, SOCK_STREAM)', 'socket', AF.BLUETOOTH, SOCK.STREAM, 0)),
+    root(fd(raw('socket(AF_XDP, SOCK_RAW)', 'socket', AF.XDP, SOCK.RAW, 0))),
+    fd(raw('socket(AF_TIPC, SOCK_RDM)', 'socket', AF.TIPC, 4, 0)),
+    fd(raw('socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE)', 'socket', AF.INET, SOCK.DGRAM, 136)),
+    fd(raw('socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP)', 'socket', AF.INET, SOCK.STREAM, 132)),
+    fd(raw('socket(AF_INET, SOCK_SEQPACKET)', 'socket', AF.INET, SOCK.SEQPACKET, 0)),
+    fd(raw('socket(AF_UNIX, SOCK_RAW)', 'socket', AF.UNIX, SOCK.RAW, 0)),
+    fd(raw('socket(AF_NETLINK, SOCK_RAW, NETLINK_KOBJECT_UEVENT)', 'socket', AF.NETLINK, SOCK.RAW, 15)),
+    raw('socketpair(AF_TIPC, SOCK_SEQPACKET)', 'socketpair', AF.TIPC, SOCK.SEQPACKET, 0, new Uint8Array(8)),
+    raw('socketpair(AF_UNIX, SOCK_PACKET)', 'socketpair', AF.UNIX, SOCK.PACKET, 0, new Uint8Array(8)),
+  ];
+}
+
+/** Signals, priority, affinity and limits of another process: allowed for the process itself only. */
+function otherProcessAttacks(raw: (name: string, syscall: string, ...args: (number | bigint | Uint8Array | null)[]) => Attack, t: AttackTargets): Attack[] {
+  const siginfo = new Uint8Array(128);
+  new DataView(siginfo.buffer).setInt32(8, -1, true); // si_code SI_QUEUE: the kernel lets a process queue it to another
+  return [
+    raw('kill(parent, 0)', 'kill', t.ppid, 0),
+    raw('kill(0, 0): the process group', 'kill', 0, 0),
+    raw('kill(-1, 0): every process', 'kill', -1, 0),
+    raw('tgkill(parent, parent, 0)', 'tgkill', t.ppid, t.ppid, 0),
+    raw('tkill(parent, 0)', 'tkill', t.ppid, 0),
+    raw('rt_sigqueueinfo(parent, 0)', 'rt_sigqueueinfo', t.ppid, 0, siginfo),
+    raw('rt_tgsigqueueinfo(parent, parent, 0)', 'rt_tgsigqueueinfo', t.ppid, t.ppid, 0, siginfo),
+    raw('getpriority(PRIO_PROCESS, parent)', 'getpriority', 0, t.ppid),
+    raw('getpriority(PRIO_USER, 0)', 'getpriority', 2, 0),
+    raw('setpriority(PRIO_PROCESS, parent, its own nice)', 'setpriority', 0, t.ppid, 20 - t.parentPriority),
+    raw('sched_setaffinity(parent, its own mask)', 'sched_setaffinity', t.ppid, t.parentAffinity.length, t.parentAffinity),
+    raw('prlimit64(parent, RLIMIT_NOFILE, read only)', 'prlimit64', t.ppid, RLIMIT_NOFILE, null, new Uint8Array(16)),
+  ];
+}
+
+/**
+ * Metadata changes through a descriptor opened read-only (readOnlyFs refuses them), and the
+ * writes the kernel itself refuses on such a descriptor (readOnlyFs leaves them to it).
+ */
+function readOnlyFdAttacks(raw: (name: string, syscall: string, ...args: (number | bigint | Uint8Array | null)[]) => Attack, t: AttackTargets, newFile: string): Attack[] {
+  const fd = t.readOnlyFd;
+  const ro = (a: Attack): Attack => ({ ...a, readOnlyFs: true });
+  const kernel = (blocked: Attack['blocked'], a: Attack): Attack => ({ ...a, blocked, kernel: true, readOnlyFs: true });
+  const PROT_READ_WRITE = 3;
+  const MAP_SHARED = 1;
+  return [
+    ro(raw('fchmod(read-only fd, 04777)', 'fchmod', fd, 0o4777)),
+    ro(raw('fchown(read-only fd, -1, -1)', 'fchown', fd, -1, -1)),
+    ro(raw('fsetxattr(read-only fd, XATTR_REPLACE)', 'fsetxattr', fd, cstr('user.seccomp-test'), cstr('x'), 1, XATTR_REPLACE)),
+    ro(raw('fremovexattr(read-only fd)', 'fremovexattr', fd, cstr('user.seccomp-test'))),
+    ro(raw('ioctl(read-only fd, FS_IOC_SETFLAGS, its flags)', 'ioctl', fd, FS_IOC_SETFLAGS, t.fileFlags)),
+    ro(raw('ioctl(read-only fd, FS_IOC_FSSETXATTR, its attributes)', 'ioctl', fd, FS_IOC_FSSETXATTR, t.fileAttr)),
+    ro(raw('utimensat(read-only fd, NULL)', 'utimensat', fd, null, null, 0)),
+    ro(raw('linkat(read-only fd, "", AT_EMPTY_PATH)', 'linkat', fd, cstr(''), -100, cstr(`${newFile}.link`), AT_EMPTY_PATH)),
+    kernel('EINVAL', raw('ftruncate(read-only fd)', 'ftruncate', fd, 0)),
+    kernel('EBADF', raw('fallocate(read-only fd)', 'fallocate', fd, 0, 0, 4096)),
+    kernel('EBADF', raw('write(read-only fd)', 'write', fd, new Uint8Array(1), 1)),
+    kernel('EBADF', raw('copy_file_range(into a read-only fd)', 'copy_file_range', fd, null, fd, null, 1, 0)),
+    kernel('EACCES', raw('mmap(read-only fd, PROT_WRITE, MAP_SHARED)', 'mmap', null, 4096, PROT_READ_WRITE, MAP_SHARED, fd, 0)),
+  ];
+}
+
+export function attacks({ newFile, existing, unlinkVictim, renameVictim }: AttackPaths, targets: AttackTargets): Attack[] {
   const raw = (name: string, syscall: string, ...args: (number | bigint | Uint8Array | null)[]): Attack => ({
     name, blocked: 'EPERM', run: (api) => api.rawSyscall(syscall, ...args),
   });
@@ -109,6 +224,9 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
     ro(raw('mkdir', 'mkdir', cstr(`${newFile}.d`), 0o755)),
     ro(raw('unlink', 'unlink', cstr(unlinkVictim))),
     ro(raw('rename', 'rename', cstr(renameVictim), cstr(`${renameVictim}.moved`))),
+    ...socketAttacks(raw),
+    ...otherProcessAttacks(raw, targets),
+    ...readOnlyFdAttacks(raw, targets, newFile),
   ];
 }
 
