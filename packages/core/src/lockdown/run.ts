@@ -32,7 +32,7 @@ export interface LockdownResult {
   syscalls: {
     /** Allowed outright. */
     allowed: number;
-    /** Allowed, with argument checks (clone, socket; open and openat with readOnlyFs). */
+    /** Allowed in listed forms only (clone, the socket calls, the calls on the process itself; open, openat and ioctl with readOnlyFs). */
     conditional: number;
     /** Given the denial action. */
     denied: number;
@@ -45,7 +45,7 @@ export interface LockdownResult {
   readOnlyFs: boolean;
   /** Refusals are logged by the kernel (SECCOMP_FILTER_FLAG_LOG). */
   logDenials: boolean;
-  /** Filters installed (2: the argument checks, then the allowlist). */
+  /** Filters installed (2: the argument filter, then the main allowlist). */
   filters: number;
   bpfBytes: number;
   instructions: number;
