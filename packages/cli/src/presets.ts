@@ -16,7 +16,7 @@
  * kernel) the way Docker would for a container without extra capabilities.
  */
 import {
-  DOCKER_DEFAULT_PROFILE, nativeArch, planLockdown, PRESETS, resolveLockdownOptions, syscallNames, validateProfile,
+  DOCKER_DEFAULT_PROFILE, nativeArch, planLockdown, PRESETS, resolveLockdownOptions, SELF_RULES, syscallNames, validateProfile,
   type Profile, type RuntimePresetName,
 } from '@seccomp/node';
 import { UsageError } from './errors.js';
@@ -58,9 +58,22 @@ export function runtimePresetProfiles(name: RuntimePresetName): Profile[] {
     return syscalls.length ? [{ ...rule, syscalls }] : [];
   });
   const main = validateProfile({ ...plan.mainFilter, rules });
-  // The argument filter's clone rules would stop the fork; its socket checks stay.
-  const argRules = plan.argumentFilter?.rules.filter((r) => !r.syscalls.includes('clone')) ?? [];
-  return argRules.length ? [validateProfile({ ...plan.argumentFilter!, rules: argRules }), main] : [main];
+  return [launcherArgumentFilter(plan.argumentFilter, known), main];
+}
+
+/**
+ * lockdown's argument filter, opened for the launcher: its clone checks would stop the fork,
+ * and its checks on the process itself name lockdown's own pid, which the command (a child of
+ * the launcher) does not have; those calls are allowed outright. The socket table stays, and
+ * execve and the rest of LAUNCH pass it, since the main filter decides them.
+ */
+function launcherArgumentFilter(filter: Profile, known: Set<string>): Profile {
+  const opened = new Set<string>(['clone', ...SELF_RULES.map((r) => r.syscall)]);
+  const [outright, ...checked] = filter.rules;
+  const kept = checked.filter((r) => !r.syscalls.some((s) => opened.has(String(s))));
+  const more = [...opened, ...LAUNCH, ...ALSO].filter((n) => known.has(n));
+  const all = { ...outright!, syscalls: [...new Set([...outright!.syscalls, ...more])].sort() };
+  return validateProfile({ ...filter, rules: [all, ...kept] });
 }
 
 export function presetPlan(name: string, options: PolicyOptions): PresetPlan {
