@@ -46,6 +46,10 @@ const PROBES_AFTER = {
   'setpriority on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'sched_setaffinity on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'prlimit64 on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
+  'tgkill another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
+  'tkill another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
+  'rt_sigqueueinfo another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
+  'rt_tgsigqueueinfo another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
 };
 
 /**
@@ -69,7 +73,7 @@ export function runChild(runtime, script, mode, { timeoutMs = 60_000, onRecord }
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), {
       cwd: APPS_DIR,
-      env: { ...process.env, APP_MODE: mode, APP_TMP: dir, APP_PARENT_PID: String(process.pid) },
+      env: { ...process.env, NO_COLOR: '1', APP_MODE: mode, APP_TMP: dir, APP_PARENT_PID: String(process.pid) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const records = [];
@@ -102,7 +106,7 @@ export function runChild(runtime, script, mode, { timeoutMs = 60_000, onRecord }
 }
 
 /** A failure that reads as the app's story: no stack of this file under it. */
-function failure(message) {
+function failureOf(message) {
   const err = new Error(message);
   err.stack = message;
   return err;
@@ -113,41 +117,55 @@ function tail(text, lines = 15) {
 }
 
 /** Asserts one run: lockdown as the mode says, every check ok, every probe as expected. */
-async function assertRun(t, run, mode, { expectSignal }) {
+async function assertRun(t, run, mode, label, { expectSignal }) {
   const { records } = run;
+  // Named in every failure: the summary at the end lists failures without their suites.
+  const failure = (st, message) => failureOf(`${label} › ${st.name}: ${message}`);
   const context = `exit code ${run.code}, signal ${run.signal}\nstderr (tail):\n${tail(run.stderr)}`;
-  await t.test('locked down as the mode says', () => {
+  await t.test('locked down as the mode says', (st) => {
     const locked = records.find((r) => r['@'] === 'locked');
-    if (!locked) throw failure(`the app never reached lockdown\n${context}`);
-    if (mode === 'control' && locked.lockdown !== null) throw failure('a control run locked down');
-    if (mode !== 'control' && locked.lockdown?.readOnlyFs !== (mode === 'readonly')) throw failure(`readOnlyFs is ${locked.lockdown?.readOnlyFs}`);
+    if (!locked) throw failure(st, `the app never reached lockdown\n${context}`);
+    if (mode === 'control' && locked.lockdown !== null) throw failure(st, 'a control run locked down');
+    if (mode !== 'control' && locked.lockdown?.readOnlyFs !== (mode === 'readonly')) throw failure(st, `readOnlyFs is ${locked.lockdown?.readOnlyFs}`);
   });
   for (const r of records.filter((r) => r['@'] === 'check')) {
-    await t.test(r.name, () => {
-      if (!r.ok) throw failure(`${r.error} [${r.code}]`);
+    await t.test(r.name, (st) => {
+      if (!r.ok) throw failure(st, `${r.error} [${r.code}]`);
     });
   }
   const before = new Map(records.filter((r) => r['@'] === 'probe' && r.phase === 'before').map((r) => [r.name, r]));
   for (const r of records.filter((r) => r['@'] === 'probe' && r.phase === 'after')) {
     const expected = PROBES_AFTER[r.name]?.[mode];
     const skip = probeSkipReason(r.name, before.get(r.name));
-    await t.test(`probe: ${r.name} → ${expected ?? '?'}`, { skip }, () => {
+    await t.test(`probe: ${r.name} → ${expected ?? '?'}`, { skip }, (st) => {
       const b = before.get(r.name);
-      if (b?.outcome !== 'allowed') throw failure(`before lockdown it was not allowed (${b?.outcome}: ${b?.error}), so the probe proves nothing`);
-      if (!expected) throw failure(`no expectation for probe "${r.name}"`);
-      if (r.outcome !== expected) throw failure(`expected ${expected}, got ${r.outcome}${r.error ? ` (${r.error})` : ''}`);
+      if (b?.outcome !== 'allowed') throw failure(st, `before lockdown it was not allowed (${b?.outcome}: ${b?.error}), so the probe proves nothing`);
+      if (!expected) throw failure(st, `no expectation for probe "${r.name}"`);
+      if (r.outcome !== expected) throw failure(st, `expected ${expected}, got ${r.outcome}${r.error ? ` (${r.error})` : ''}`);
     });
   }
-  await t.test(expectSignal ? `ended by ${expectSignal}` : 'finished and exited 0', () => {
-    if (!records.some((r) => r['@'] === 'done')) throw failure(`the app did not finish its checks\n${context}`);
-    if (expectSignal ? run.signal !== expectSignal : run.code !== 0) throw failure(`expected ${expectSignal ?? 'exit code 0'}; ${context}`);
+  await t.test(expectSignal ? `ended by ${expectSignal}` : 'finished and exited 0', (st) => {
+    if (!records.some((r) => r['@'] === 'done')) throw failure(st, `the app did not finish its checks\n${context}`);
+    if (expectSignal ? run.signal !== expectSignal : run.code !== 0) throw failure(st, `expected ${expectSignal ?? 'exit code 0'}; ${context}`);
   });
 }
+
+/** The signal-exit app: SIGTERM once it is done; its onExit handler runs; it dies by SIGTERM. */
+export const SIGNAL_EXIT = {
+  signalOnDone: 'SIGTERM',
+  expectSignal: 'SIGTERM',
+  async assert(t, run, label) {
+    await t.test('the onExit handler ran for SIGTERM', () => {
+      const handler = run.records.find((r) => r['@'] === 'exit-handler');
+      if (handler?.signal !== 'SIGTERM') throw failureOf(`${label}: the onExit handler saw ${JSON.stringify(handler)}`);
+    });
+  },
+};
 
 /**
  * One describe() per app, one test per mode, one subtest per check and probe. Options:
  * `signalOnDone` is sent to an app that stays up (signal-exit) once it reports "done";
- * `expectSignal` is how it must then end; `assert(t, run, mode)` adds the app's own subtests.
+ * `expectSignal` is how it must then end; `assert(t, run, label)` adds the app's own subtests.
  */
 export function appSuite(runtime, apps) {
   for (const [script, options = {}] of apps) {
@@ -156,8 +174,9 @@ export function appSuite(runtime, apps) {
         it(MODE_TITLES[mode], async (t) => {
           const onRecord = options.signalOnDone && ((r, child) => r['@'] === 'done' && child.kill(options.signalOnDone));
           const run = await runChild(runtime, script, mode, { onRecord });
-          await assertRun(t, run, mode, options);
-          await options.assert?.(t, run, mode);
+          const label = `${runtime} ${script}, ${MODE_TITLES[mode]}`;
+          await assertRun(t, run, mode, label, options);
+          await options.assert?.(t, run, label);
         });
       }
     });

@@ -1,5 +1,5 @@
 // The Node apps, each run without lockdown, with lockdown() and with readOnlyFs.
-import { appSuite } from '../lib/parent.mjs';
+import { appSuite, SIGNAL_EXIT } from '../lib/parent.mjs';
 
 appSuite('node', [
   ['node/express.mjs'],
@@ -8,19 +8,7 @@ appSuite('node', [
   ['node/ws.mjs'],
   ['node/undici.mjs'],
   ['node/pino.mjs'],
-  [
-    'node/signal-exit.mjs',
-    {
-      signalOnDone: 'SIGTERM',
-      expectSignal: 'SIGTERM',
-      async assert(t, run) {
-        await t.test('the onExit handler ran for SIGTERM', () => {
-          const handler = run.records.find((r) => r['@'] === 'exit-handler');
-          if (handler?.signal !== 'SIGTERM') throw new Error(`handler saw ${JSON.stringify(handler)}`);
-        });
-      },
-    },
-  ],
+  ['node/signal-exit.mjs', SIGNAL_EXIT],
   ['node/tls.mjs'],
   ['node/zlib.mjs'],
   ['node/workers.mjs'],
