@@ -318,6 +318,8 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
       result,
       personality: api.rawSyscall('personality', 0xffffffff),
       packet: closeFd(api, api.rawSyscall('socket', 17, 3, 0)),
+      // AF_UNIX with SOCK_RAW (the kernel makes it a datagram socket): refused by lockdown, open to any user.
+      unixRaw: closeFd(api, api.rawSyscall('socket', 1, 3, 0)),
       allFiltered: api.status().allFiltered,
     };
   },

@@ -171,6 +171,7 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
   });
   const ro = (a: Attack): Attack => ({ ...a, readOnlyFs: true });
   const fd = (a: Attack): Attack => ({ ...a, fd: true });
+  const root = (a: Attack): Attack => ({ ...a, root: true });
   return [
     helper('execve', 'attack_execve', { replaces: true }),
     helper('execveat', 'attack_execveat', { replaces: true }),
@@ -186,7 +187,7 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
     { name: 'process_vm_writev', blocked: 'EPERM', run: (api) => api.rawSyscall('process_vm_writev', pid(), null, 0, null, 0, 0) },
     raw('mount', 'mount', cstr('none'), cstr('/nonexistent-seccomp-target'), cstr('tmpfs'), 0, null),
     raw('umount2', 'umount2', cstr('/nonexistent-seccomp-target'), 0),
-    raw('pivot_root', 'pivot_root', cstr('/nonexistent-a'), cstr('/nonexistent-b')),
+    root(raw('pivot_root', 'pivot_root', cstr('/nonexistent-a'), cstr('/nonexistent-b'))),
     raw('chroot', 'chroot', cstr('/nonexistent-seccomp-root')),
     raw('unshare', 'unshare', 0),
     raw('setns', 'setns', -1, 0),
@@ -203,17 +204,17 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
     raw('kexec_file_load', 'kexec_file_load', -1, -1, 0, null, 0),
     fd(raw('io_uring_setup', 'io_uring_setup', 1, new Uint8Array(120))),
     raw('personality', 'personality', 0xffffffff),
-    raw('reboot (wrong magic)', 'reboot', 0, 0, 0, null),
-    raw('swapon', 'swapon', cstr('/nonexistent-swap'), 0),
-    raw('swapoff', 'swapoff', cstr('/nonexistent-swap')),
-    raw('setuid', 'setuid', 0),
-    raw('setgid', 'setgid', 0),
+    root(raw('reboot (wrong magic)', 'reboot', 0, 0, 0, null)),
+    root(raw('swapon', 'swapon', cstr('/nonexistent-swap'), 0)),
+    root(raw('swapoff', 'swapoff', cstr('/nonexistent-swap'))),
+    root(raw('setuid', 'setuid', 0)),
+    root(raw('setgid', 'setgid', 0)),
     raw('setresuid', 'setresuid', -1, -1, -1),
-    fd(raw('socket(AF_PACKET, SOCK_RAW)', 'socket', 17, 3, 0)),
+    root(fd(raw('socket(AF_PACKET, SOCK_RAW)', 'socket', 17, 3, 0))),
     // The kernel reads the domain as an int: 0x1_00000011 is AF_PACKET to it.
-    fd(raw('socket(AF_PACKET) with garbage in the high word', 'socket', 0x100000011n, 2, 0)),
-    fd(raw('socket(AF_INET, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, ICMP)', 'socket', 2, 3 | SOCK_NONBLOCK_CLOEXEC, 1)),
-    fd(raw('socket(AF_INET6, SOCK_RAW)', 'socket', 10, 3, 58)),
+    root(fd(raw('socket(AF_PACKET) with garbage in the high word', 'socket', 0x100000011n, 2, 0))),
+    root(fd(raw('socket(AF_INET, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, ICMP)', 'socket', 2, 3 | SOCK_NONBLOCK_CLOEXEC, 1))),
+    root(fd(raw('socket(AF_INET6, SOCK_RAW)', 'socket', 10, 3, 58))),
     raw('open_by_handle_at', 'open_by_handle_at', -1, null, 0),
     ro(fd(raw('open(new file, O_WRONLY|O_CREAT)', 'open', cstr(newFile), O_WRONLY | O_CREAT, 0o644))),
     ro(fd(raw('openat(new file, O_CREAT)', 'openat', -100, cstr(`${newFile}.2`), O_CREAT, 0o644))),
