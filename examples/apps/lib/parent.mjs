@@ -40,6 +40,7 @@ export const RUNTIMES = {
 const PROBES_AFTER = {
   'exec a program': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'open a raw socket': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
+  'open a vsock socket': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'signal another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'write a new file': { control: 'allowed', lockdown: 'allowed', readonly: 'EPERM' },
   // node/self.mjs: what a process may do to itself it must not do to others.
@@ -53,12 +54,15 @@ const PROBES_AFTER = {
 };
 
 /**
- * Why a probe proves nothing for this user: raw sockets need CAP_NET_RAW, so without it the
- * kernel refuses them before lockdown too (seen as the "before" probe failing).
+ * Why a probe proves nothing here, seen as its "before" round failing: raw sockets need
+ * CAP_NET_RAW, and vsock needs a kernel with it. Any other probe must work before lockdown.
  */
 function probeSkipReason(name, before) {
   if (name === 'open a raw socket' && before?.outcome === 'EPERM') {
     return 'raw sockets need CAP_NET_RAW, which this user lacks: the kernel refuses them even without lockdown';
+  }
+  if (name === 'open a vsock socket' && ['EAFNOSUPPORT', 'ENODEV', 'ENOPROTOOPT'].includes(before?.outcome)) {
+    return `this kernel has no vsock (${before.outcome} without lockdown)`;
   }
   return undefined;
 }
