@@ -43,7 +43,7 @@ const PROBES_AFTER = {
   'open a vsock socket': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'signal another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'write a new file': { control: 'allowed', lockdown: 'allowed', readonly: 'EPERM' },
-  // node/self.mjs: what a process may do to itself it must not do to others.
+  // The self apps (lib/self-app.mjs): what a process may do to itself it must not do to others.
   'setpriority on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'sched_setaffinity on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
   'prlimit64 on another process': { control: 'allowed', lockdown: 'EPERM', readonly: 'EPERM' },
