@@ -2,15 +2,16 @@
  * The sandbox launcher, shared by `run` and `learn` so that what `learn` observes is what
  * `run` will need. Node cannot replace itself with another program (no exec in place), so
  * the launcher loads the filter into its own process, on every thread (TSYNC), then starts
- * the command with a synchronous spawn that inherits stdio, and leaves with the command's
- * status. The command inherits the filter across fork and execve.
+ * the command with a spawn that inherits stdio, waits for it, passes on the signals meant to
+ * stop it, and leaves with the command's status. The command inherits the filter across fork
+ * and execve.
  *
  * Consequence: the filter also binds the launcher from the moment it is loaded, so the
  * profile must allow what starting the command takes — clone, execve, wait4, the pipes
  * libuv uses to report a failed exec — and what Node does while it waits. `seccomp learn`
  * records exactly that, because it runs this same code.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { rawSyscall } from '@seccomp/node';
@@ -30,20 +31,37 @@ export const NODE_BASELINE = [
 ] as const;
 
 /**
- * Like system(3): while the command runs, Ctrl-C and Ctrl-\ are for it (the terminal sends
- * them to the whole process group); the launcher waits and then reports how it ended.
+ * Signals sent to the launcher alone that are meant for the command: `docker stop` and
+ * Kubernetes signal a container's first process only, which may be `seccomp run`.
+ */
+const FORWARDED = ['SIGTERM', 'SIGHUP'] as const;
+
+let command: ChildProcess | undefined;
+
+/**
+ * Like system(3), Ctrl-C and Ctrl-\ are for the command (the terminal sends them to the
+ * whole process group): the launcher ignores them, waits and reports how it ended. SIGTERM
+ * and SIGHUP are passed on to the command, so stopping the launcher stops the command the
+ * way it would stop unfiltered, instead of leaving it running without its parent.
  * Installed before the filter, so no rt_sigaction happens under it.
  */
-export function ignoreTerminalSignals(): void {
+export function prepareSignals(): void {
   for (const sig of ['SIGINT', 'SIGQUIT'] as const) process.on(sig, () => {});
+  for (const sig of FORWARDED) process.on(sig, () => command?.kill(sig));
 }
 
 function message(text: string): void {
   writeSync(2, `seccomp: ${text}\n`);
 }
 
+export interface Ended {
+  error?: Error;
+  status?: number | null;
+  signal?: NodeJS.Signals | null;
+}
+
 /** The status to leave with, and why the command did not run when it did not. */
-export function outcome(result: ReturnType<typeof spawnSync>, file: string): number {
+export function outcome(result: Ended, file: string): number {
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -65,14 +83,23 @@ export function outcome(result: ReturnType<typeof spawnSync>, file: string): num
   return result.status ?? EXIT.launcher;
 }
 
+function ended(child: ChildProcess): Promise<Ended> {
+  return new Promise((resolve) => {
+    // A command that could not be started reports 'error' and never 'exit'.
+    child.once('error', (error) => resolve({ error }));
+    child.once('exit', (status, signal) => resolve({ status, signal }));
+  });
+}
+
 /**
  * Starts the command and ends this process with its status. exit_group is made directly:
  * Node's own shutdown would make further syscalls the filter may not allow, and nothing is
  * left to flush (stdio writes to pipes and files are synchronous on Linux).
  */
-export function launch(argv: readonly string[]): never {
+export async function launch(argv: readonly string[]): Promise<never> {
   const [file, ...args] = argv;
-  const status = outcome(spawnSync(file!, args, { stdio: 'inherit' }), file!);
+  command = spawn(file!, args, { stdio: 'inherit' });
+  const status = outcome(await ended(command), file!);
   rawSyscall('exit_group', status);
   process.exit(status); // only if exit_group itself was refused
 }

@@ -7,22 +7,28 @@ import { json, oneLineError, scratch, seccomp } from './helpers.js';
 const s = scratch();
 const data = s.file('data.txt', 'hello from a file\n');
 
-test('learn /bin/cat <file>: the minimal OCI profile, in two commented groups', () => {
+test('learn /bin/cat <file>: the minimal OCI profile, in three commented groups', () => {
   const out = `${s.dir}/cat.json`;
   const r = seccomp(['learn', '-o', out, '--', '/bin/cat', data]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'hello from a file\n'); // the command's own output, untouched
-  assert.match(r.stderr, /^seccomp: learned \d+ syscalls from \d+ calls: \d+ for the command, \d+ more for the launcher; wrote /);
+  assert.match(r.stderr, /^seccomp: learned \d+ syscalls from \d+ calls: \d+ for the command, \d+ more for the launcher, \d+ more for signals, exits and crashes; wrote /);
   const profile = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(profile.defaultAction, 'SCMP_ACT_ERRNO');
   assert.equal(profile.defaultErrnoRet, 1);
   assert.deepEqual(profile.architectures, ['SCMP_ARCH_X86_64']);
-  const [command, launcher] = profile.syscalls;
+  const [command, launcher, ending] = profile.syscalls;
   assert.match(command.comment, /^used by: \/bin\/cat /);
   for (const n of ['openat', 'read', 'close', 'exit_group']) assert.ok(command.names.includes(n), n);
   assert.match(launcher.comment, /seccomp run/);
   for (const n of ['execve', 'wait4']) assert.ok(launcher.names.includes(n), n);
   assert.ok(!command.names.includes('mkdir') && !launcher.names.includes('mkdir'));
+  // How a process ends, which /bin/cat never showed: re-raising a signal, abort().
+  assert.match(ending.comment, /^always allowed, whatever the learning run did: how a process ends/);
+  for (const n of ['tgkill', 'tkill', 'kill', 'restart_syscall', 'sigaltstack']) assert.ok(ending.names.includes(n), n);
+  const all = profile.syscalls.flatMap((g: { names: string[] }) => g.names);
+  assert.ok(all.includes('rt_sigreturn') && all.includes('exit_group'));
+  assert.equal(new Set(all).size, all.length, 'each name in one group');
 });
 
 test('run --profile <learned> -- the same command succeeds, again and again', () => {
@@ -51,6 +57,7 @@ test('learn /bin/true, then run it; learn --json reports the profile', () => {
   assert.equal(j.output, out);
   assert.equal(j.status, 0);
   assert.ok(j.notifications > 10);
+  assert.deepEqual([j.command, j.launcher, j.ending], j.profile.syscalls.map((g: { names: string[] }) => g.names.length), 'group sizes, in order');
   assert.deepEqual(j.profile, JSON.parse(readFileSync(out, 'utf8')));
   assert.equal(seccomp(['run', '--profile', out, '--', '/bin/true']).code, 0);
 });

@@ -8,7 +8,7 @@ import { writeSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
-import { ignoreTerminalSignals, launch } from '../launch.js';
+import { prepareSignals, launch } from '../launch.js';
 
 /** learn's launcher: a filter that notifies on every syscall, then the same launch as run. */
 export const learnChildCommand: Command = {
@@ -21,7 +21,7 @@ export const learnChildCommand: Command = {
   exitCodes: [],
   run({ rest }) {
     if (!rest?.length) throw new UsageError('missing the command');
-    ignoreTerminalSignals();
+    prepareSignals();
     // Kept referenced until exit: the filter context owns the listener fd's bookkeeping.
     const filter = new SyscallFilter(Action.notify);
     filter.load();

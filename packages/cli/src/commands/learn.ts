@@ -16,6 +16,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT, SIGNAL_BASE } from '../exit.js';
 import { jsonText } from '../io.js';
+import { END_PATHS, END_PATHS_COMMENT } from '../end-paths.js';
 import { NODE_BASELINE } from '../launch.js';
 import { supervise, threadInfo } from '../supervise.js';
 import { listSome, plural } from '../text.js';
@@ -77,8 +78,19 @@ export function observer(launcherPid: number): { observation: Observation; recor
   };
 }
 
-/** The minimal OCI profile: deny (EPERM) by default, allow exactly what was seen. */
-export function learnedProfile(obs: Observation, argv: readonly string[]): OciProfile {
+/**
+ * The minimal OCI profile: deny (EPERM) by default, allow what was seen, in three commented
+ * groups — the command's calls, the launcher's, and how a process ends (END_PATHS), which one
+ * run rarely shows. A name is listed once, in the first group that has it.
+ */
+export interface LearnedGroups {
+  command: string[];
+  launcher: string[];
+  /** END_PATHS the other two groups do not already list. */
+  ending: string[];
+}
+
+export function learnedProfile(obs: Observation, argv: readonly string[]): { profile: OciProfile; groups: LearnedGroups } {
   const native = nativeArch();
   const arches = [native, ...[...obs.calls.keys()].filter((a) => a !== native)];
   const command = new Set<string>();
@@ -89,24 +101,28 @@ export function learnedProfile(obs: Observation, argv: readonly string[]): OciPr
       else launcher.add(name);
     }
   }
-  const known = new Set(syscallNames(native));
+  const known: ReadonlySet<string> = new Set(syscallNames(native));
   for (const name of NODE_BASELINE) if (!command.has(name) && known.has(name)) launcher.add(name);
+  const ending = new Set(Object.keys(END_PATHS).filter((name) => known.has(name) && !command.has(name) && !launcher.has(name)));
+  const groups = { command: [...command].sort(), launcher: [...launcher].sort(), ending: [...ending].sort() };
   const syscalls = [];
   const shown = argv.join(' ');
-  if (command.size) syscalls.push({ names: [...command].sort(), action: 'SCMP_ACT_ALLOW', comment: `used by: ${shown.length > 200 ? `${shown.slice(0, 197)}...` : shown}` });
+  if (command.size) syscalls.push({ names: groups.command, action: 'SCMP_ACT_ALLOW', comment: `used by: ${shown.length > 200 ? `${shown.slice(0, 197)}...` : shown}` });
   if (launcher.size) {
     syscalls.push({
-      names: [...launcher].sort(),
+      names: groups.launcher,
       action: 'SCMP_ACT_ALLOW',
       comment: 'used by `seccomp run` itself after loading the filter: starting the command and waiting for it (seen while learning, plus what Node\'s heap and threads may need at any moment)',
     });
   }
-  return fromOci({
+  if (ending.size) syscalls.push({ names: groups.ending, action: 'SCMP_ACT_ALLOW', comment: END_PATHS_COMMENT });
+  const profile = fromOci({
     defaultAction: 'SCMP_ACT_ERRNO',
     defaultErrnoRet: 1,
     architectures: arches.map((a) => ARCHES[a].oci),
     syscalls,
   });
+  return { profile, groups };
 }
 
 function selfPath(): string {
@@ -123,8 +139,10 @@ process (seccomp user notification). Each call is recorded, then let through unc
 (SECCOMP_USER_NOTIF_FLAG_CONTINUE), so the command behaves as it normally would. The profile
 written denies everything else with EPERM and allows what was seen: the command's syscalls,
 and those the launcher itself makes after loading the filter, plus the few Node may need at
-any moment while it waits (heap and thread housekeeping: mmap, madvise, futex, …), which one
-run may not happen to show (two commented groups).
+any moment while it waits (heap and thread housekeeping: mmap, madvise, futex, …), and how
+a process ends — signal handlers re-raising to the process itself (tgkill, kill, …), exits,
+abort() and crashes — which one run rarely shows but SIGTERM and Ctrl-C need (three commented
+groups).
 
   seccomp learn -o p.json -- <cmd>      then      seccomp run --profile p.json -- <cmd>
 
@@ -157,11 +175,11 @@ cut off when it exits: their later calls fail with ENOSYS.`,
       io.err(`seccomp: learn: the launcher ended (status ${status}) before its filter was in place; nothing was recorded`);
       return status === 0 ? EXIT.launcher : status;
     }
-    const profile = learnedProfile(observation, rest);
+    const { profile, groups } = learnedProfile(observation, rest);
     writeFileSync(out, `${jsonText(profile)}\n`);
-    const names = profile.syscalls?.map((g) => g.names?.length ?? 0) ?? [];
     const summary = {
-      output: out, status, notifications: observation.total, command: names[0] ?? 0, launcher: names[1] ?? 0,
+      output: out, status, notifications: observation.total,
+      command: groups.command.length, launcher: groups.launcher.length, ending: groups.ending.length,
       architectures: profile.architectures, unnamed: [...observation.unnamed], drained: result.drained,
     };
     if (!result.drained) io.warn('processes the command started were still running when it exited; their later syscalls got ENOSYS and are not in the profile');
@@ -171,9 +189,9 @@ cut off when it exits: their later calls fail with ENOSYS.`,
       io.json({ ...summary, profile });
       return status;
     }
-    const all = new Set(profile.syscalls?.flatMap((g) => g.names ?? []));
-    io.err(`seccomp: learned ${plural(all.size, 'syscall')} from ${plural(observation.total, 'call')}: ${summary.command} for the command, ${summary.launcher} more for the launcher; wrote ${out}`);
-    io.err(`seccomp: the command used ${listSome(profile.syscalls?.[0]?.names ? [...profile.syscalls[0].names] : [], 12)}`);
+    const all = summary.command + summary.launcher + summary.ending;
+    io.err(`seccomp: learned ${plural(all, 'syscall')} from ${plural(observation.total, 'call')}: ${summary.command} for the command, ${summary.launcher} more for the launcher, ${summary.ending} more for signals, exits and crashes; wrote ${out}`);
+    io.err(`seccomp: the command used ${listSome(groups.command, 12)}`);
     io.err(`seccomp: next: seccomp run --profile ${out} -- ${rest.join(' ')}`);
     return status;
   },

@@ -8,7 +8,7 @@ import { build } from '../build.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
-import { ignoreTerminalSignals, launch } from '../launch.js';
+import { prepareSignals, launch } from '../launch.js';
 import { readPolicy, thisKernel } from '../policy.js';
 import { POLICY_OPTIONS, policyOptions } from '../policy-options.js';
 import { PRESET_NAMES, presetPlan } from '../presets.js';
@@ -103,7 +103,8 @@ Presets:
 With --json, only errors change: they are printed as JSON on stdout (the command's output
 is its own).
 
-While the command runs, Ctrl-C and Ctrl-\\ go to it (as with system(3)).`,
+While the command runs, Ctrl-C and Ctrl-\\ go to it (as with system(3)), and SIGTERM and
+SIGHUP sent to \`seccomp run\` are passed on to it (\`docker stop\` signals the first process only).`,
   options: {
     profile: { type: 'string', short: 'p', value: 'p.json', description: 'the profile (SDK or OCI JSON) or compiled BPF to load' },
     preset: { type: 'string', value: 'name', description: `a built-in profile: ${PRESET_NAMES.join(', ')}` },
@@ -125,7 +126,7 @@ While the command runs, Ctrl-C and Ctrl-\\ go to it (as with system(3)).`,
     for (const w of plan.warnings) io.warn(`${plan.label}: ${w}`);
     preflight(plan.programs);
     const a = plan.attributes;
-    ignoreTerminalSignals();
+    prepareSignals();
     for (const bytes of plan.programs) {
       loadBpf(bytes, { allThreads: a.tsync ?? true, noNewPrivs: a.noNewPrivs ?? true, log: a.log ?? false, specAllow: a.specAllow ?? false });
     }
