@@ -5,12 +5,12 @@
  * a test cannot pass because an attack was broken to begin with.
  */
 import assert from 'node:assert/strict';
-import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { decodeLockdownBpf, emulate, encodeAction, formatAction, resolveSyscall, syscallNames, type Action, type ArchName } from '../src/index.js';
 import { bindSelfPid } from '../src/lockdown/self.js';
 import { attacks } from './attack/attacks.js';
 import { buildAttackHelper } from './attack/build.js';
 import { runChild, type ChildOutcome } from './harness.js';
+import { kernelLogMark, kernelLogReadable, seccompRecords } from './kmsg.js';
 import { privileges } from './privileges.js';
 import type { SuiteAdapter } from './suite.js';
 
@@ -53,40 +53,6 @@ const ALLOWED_SOCKETS: Record<number, Record<number, number[] | undefined>> = {
   10: { 1: [0, 6], 2: [0, 17] },
   16: { 2: [0], 3: [0] },
 };
-
-/** Whether this user may read the kernel log (root, or kernel.dmesg_restrict = 0), checked now. */
-function kernelLogReadable(): { ok: true } | { ok: false; why: string } {
-  try {
-    closeSync(openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK));
-    return { ok: true };
-  } catch (err) {
-    return { ok: false, why: `this user cannot read the kernel log (/dev/kmsg: ${(err as { code?: string }).code}), where seccomp's records appear` };
-  }
-}
-
-/** Every record in the kernel log's ring buffer now, oldest first (one read per record until EAGAIN). */
-function readKernelLog(): string[] {
-  const fd = openSync('/dev/kmsg', constants.O_RDONLY | constants.O_NONBLOCK);
-  const out: string[] = [];
-  const buf = Buffer.alloc(8192);
-  try {
-    for (;;) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        const code = (err as { code?: string }).code;
-        if (code === 'EAGAIN') break;
-        if (code === 'EPIPE') continue; // records were overwritten while reading: go on
-        throw err;
-      }
-      out.push(buf.toString('utf8', 0, n));
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
-}
 
 function describe(o: ChildOutcome): string {
   return `code=${o.code} signal=${o.signal} hung=${o.hung}\nstdout:\n${o.stdout.slice(0, 6000)}\nstderr:\n${o.stderr.slice(0, 3000)}`;
@@ -370,14 +336,12 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
       continue;
     }
     t(name, async () => {
-      const seq = (line: string) => Number(line.split(',')[1]);
-      const before = Math.max(0, ...readKernelLog().map(seq));
+      const mark = kernelLogMark();
       const r = resultOf(await run('lockdownLogged', { logDenials }));
       assert.equal(r.logDenials, logDenials);
       assert.deepEqual(r.ptrace, { ret: -1, errno: EPERM });
-      const ptraceNr = resolveSyscall('ptrace', a.arch as ArchName);
-      const mine = readKernelLog().filter((l) => seq(l) > before).filter((l) => / type=1326 /.test(l) && new RegExp(`\\bpid=${r.pid}\\b`).test(l));
-      const refused = mine.filter((l) => new RegExp(`\\bsyscall=${ptraceNr}\\b`).test(l));
+      const mine = seccompRecords(mark, r.pid);
+      const refused = seccompRecords(mark, r.pid, resolveSyscall('ptrace', a.arch as ArchName));
       if (logDenials) assert.equal(refused.length, 1, `one record for the refused ptrace:\n${mine.join('\n')}`);
       else assert.deepEqual(mine, [], 'nothing logged without logDenials');
     });
