@@ -16,6 +16,11 @@ export interface SeccompRecord {
   time?: number;
   serial?: number;
   pid?: number;
+  /**
+   * The parent's pid, when the input has it: the kernel's seccomp record does not carry it,
+   * auditd's SYSCALL record for the same event (same serial) does.
+   */
+  ppid?: number;
   uid?: number;
   comm?: string;
   exe?: string;
@@ -83,6 +88,7 @@ export function parseRecord(line: string): SeccompRecord | undefined {
   return {
     ...(stamp && { time: Number(stamp[1]), serial: Number(stamp[2]) }),
     ...(f.has('pid') && { pid: int(f.get('pid')) }),
+    ...(f.has('ppid') && { ppid: int(f.get('ppid')) }),
     ...(f.has('uid') && { uid: int(f.get('uid')) }),
     ...(untrusted(f.get('comm')) !== undefined && { comm: untrusted(f.get('comm')) }),
     ...(untrusted(f.get('exe')) !== undefined && { exe: untrusted(f.get('exe')) }),
@@ -99,6 +105,27 @@ export function parseRecord(line: string): SeccompRecord | undefined {
   };
 }
 
+const SYSCALL_RECORD = /\btype=(?:1300|SYSCALL)\b/;
+
+/** auditd's SYSCALL records, by serial: the pid and ppid of the event's process. */
+function parents(lines: readonly string[]): Map<number, { pid?: number; ppid?: number }> {
+  const out = new Map<number, { pid?: number; ppid?: number }>();
+  for (const line of lines) {
+    if (!SYSCALL_RECORD.test(line)) continue;
+    const serial = /audit\(\d+(?:\.\d+)?:(\d+)\)/.exec(line)?.[1];
+    const f = fields(line.split('\u001d')[0]!);
+    if (serial && f.has('ppid')) out.set(Number(serial), { pid: int(f.get('pid')), ppid: int(f.get('ppid')) });
+  }
+  return out;
+}
+
 export function parseRecords(text: string): SeccompRecord[] {
-  return text.split('\n').map(parseRecord).filter((r): r is SeccompRecord => r !== undefined);
+  const lines = text.split('\n');
+  const records = lines.map(parseRecord).filter((r): r is SeccompRecord => r !== undefined);
+  const bySerial = parents(lines);
+  if (!bySerial.size) return records;
+  return records.map((r) => {
+    const event = r.serial === undefined ? undefined : bySerial.get(r.serial);
+    return r.ppid === undefined && event?.ppid !== undefined && event.pid === r.pid ? { ...r, ppid: event.ppid } : r;
+  });
 }

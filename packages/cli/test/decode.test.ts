@@ -1,8 +1,11 @@
 // decode: the kernel's seccomp audit records, as dmesg, journalctl and auditd write them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { json, scratch, seccomp } from './helpers.js';
+
+const NODE_PACKAGE = fileURLToPath(new URL('../../node/dist/index.js', import.meta.url));
 
 const s = scratch();
 
@@ -83,4 +86,78 @@ test('a real record: a command killed by its filter, read back from the kernel l
   const suppressed = /kauditd_printk_skb: \d+ callbacks suppressed/.test(spawnSync('dmesg', [], { encoding: 'utf8' }).stdout);
   if (suppressed) return t.skip('the kernel rate-limited its audit messages (kauditd_printk_skb: callbacks suppressed)');
   assert.fail('no audit record for the killed mkdir');
+});
+
+test('--pid also takes records whose parent the input names: auditd\'s SYSCALL record for the same event has ppid', () => {
+  // No process has pid 4000000000 here, so /proc adds nothing: only the ppid link can match.
+  const parent = 4000000000;
+  const lines = [
+    `type=SECCOMP msg=audit(1795929500.100:7200): auid=0 uid=0 gid=0 ses=1 pid=${parent} comm="srv" exe="/opt/srv" sig=0 arch=c000003e syscall=101 compat=0 ip=0x1 code=0x50000`,
+    'type=SECCOMP msg=audit(1795929500.200:7201): auid=0 uid=0 gid=0 ses=1 pid=7301 comm="srv" exe="/opt/srv" sig=0 arch=c000003e syscall=59 compat=0 ip=0x1 code=0x50000',
+    `type=SYSCALL msg=audit(1795929500.200:7201): arch=c000003e syscall=59 success=no exit=-1 a0=0 a1=0 a2=0 a3=0 items=0 ppid=${parent} pid=7301 auid=0 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 tty=(none) ses=1 comm="srv" exe="/opt/srv" key=(null)`,
+    // Same serial, another pid: not this event's process, so no parent for 7302.
+    'type=SECCOMP msg=audit(1795929500.300:7202): auid=0 uid=0 gid=0 ses=1 pid=7302 comm="other" exe="/opt/other" sig=0 arch=c000003e syscall=59 compat=0 ip=0x1 code=0x50000',
+    `type=SYSCALL msg=audit(1795929500.300:7202): arch=c000003e syscall=59 success=no exit=-1 ppid=${parent} pid=9999 auid=0 uid=0 comm="x" exe="/x"`,
+  ];
+  const j = json(seccomp(['decode', '--json', '--pid', String(parent)], { input: lines.join('\n') }));
+  assert.deepEqual(j.records.map((r: any) => [r.pid, r.relation, r.ppid]), [[parent, 'self', undefined], [7301, 'child', parent]]);
+  assert.match(j.notes.join('\n'), /not running/);
+  const text = seccomp(['decode', '--pid', String(parent)], { input: lines.join('\n') });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^TIME +PID +COMM +ARCH +SYSCALL +ACTION +RELATION$/m);
+  assert.match(text.stdout, /7301 +srv +x86_64 +execve \(59\) +errno +child$/m);
+  assert.doesNotMatch(text.stdout, /7302/);
+});
+
+test('--pid on the kernel log: a live descendant\'s denial, and the exec attempt of a child that is gone', async (t) => {
+  if (spawnSync('dmesg', [], { encoding: 'utf8' }).status !== 0) return t.skip('the kernel log is not readable here (dmesg_restrict, not root)');
+  // A process of its own (filters are only ever loaded in children): it starts a child that
+  // is refused mkdir and stays alive, then, under a second filter, forks a child whose execve
+  // is refused — logged under that child's pid, which exits at once.
+  const liveCode = `try { require('fs').mkdirSync(${JSON.stringify(`${s.dir}/refused`)}) } catch (e) { console.log(e.code) } setTimeout(() => {}, 20000)`;
+  const script = s.file('family.mjs', `
+    import { loadProfile, Action } from ${JSON.stringify(NODE_PACKAGE)};
+    import { spawn, spawnSync } from 'node:child_process';
+    const started = Date.now() / 1000;
+    const log = (syscalls) => loadProfile({ defaultAction: Action.allow, attributes: { log: true }, rules: [{ syscalls, action: Action.errno('EPERM') }] });
+    log(['mkdir']);
+    const live = spawn(process.execPath, ['-e', ${JSON.stringify(liveCode)}], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise((resolve) => live.stdout.once('data', resolve));
+    log(['execve', 'execveat']);
+    const exec = spawnSync('/bin/true');
+    console.log(JSON.stringify({ pid: process.pid, live: live.pid, exec: exec.error?.code, started }));
+    setTimeout(() => {}, 20000);
+  `);
+  const family = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, UV_USE_IO_URING: '0' } });
+  t.after(() => family.kill('SIGKILL'));
+  const info = JSON.parse(await new Promise<string>((resolve, reject) => {
+    family.stdout!.setEncoding('utf8').once('data', resolve);
+    family.once('exit', (code) => reject(new Error(`the family script ended (${code}) before reporting`)));
+  }));
+  t.after(() => process.kill(info.live, 'SIGKILL'));
+  assert.equal(info.exec, 'EPERM', 'the child could not exec');
+  await new Promise((done) => setTimeout(done, 300));
+  // First the whole log: are the two records there at all? (The kernel rate-limits the audit
+  // messages it prints itself; only then is a missing record not a failure.)
+  const all = json(seccomp(['decode', '--dmesg', '--json'])).records;
+  const liveRecord = all.find((r: any) => r.pid === info.live && r.syscall === 'mkdir');
+  const execRecord = all.find((r: any) => r.syscall === 'execve' && r.exe === process.execPath && r.time >= info.started - 1 && r.pid > info.live);
+  if (!liveRecord || !execRecord) {
+    const suppressed = /kauditd_printk_skb: \d+ callbacks suppressed/.test(spawnSync('dmesg', [], { encoding: 'utf8' }).stdout);
+    if (suppressed) return t.skip('the kernel rate-limited its audit messages (kauditd_printk_skb: callbacks suppressed)');
+    assert.fail(`no audit record for the refused mkdir or execve: ${JSON.stringify({ liveRecord, execRecord })}`);
+  }
+  const records = json(seccomp(['decode', '--dmesg', '--json', '--pid', String(info.pid)])).records;
+  const bySerial = (serial: number) => records.find((r: any) => r.serial === serial);
+  const live = bySerial(liveRecord.serial);
+  const exec = bySerial(execRecord.serial);
+  assert.deepEqual([live?.relation, live?.via], ['descendant', [info.live]], JSON.stringify(records));
+  assert.equal(exec?.relation, 'likely-child', `the refused exec, logged under the child's pid: ${JSON.stringify(records)}`);
+  assert.equal(exec.comm, 'node', 'a child between fork and exec still runs the parent\'s program');
+  // Control: a process outside that family, running another program, gets neither record.
+  const sleeper = spawn('sleep', ['20'], { stdio: 'ignore' });
+  t.after(() => sleeper.kill('SIGKILL'));
+  const other = seccomp(['decode', '--dmesg', '--json', '--pid', String(sleeper.pid)]);
+  const theirs = other.code === 0 ? json(other).records : [];
+  assert.deepEqual(theirs.filter((r: any) => r.pid === info.live || r.syscall === 'execve'), [], 'not another process\'s');
 });

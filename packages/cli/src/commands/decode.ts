@@ -11,6 +11,7 @@ import { SystemError, UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
 import { parseRecords, type SeccompRecord } from '../audit-log.js';
 import { readBytes } from '../policy.js';
+import { familyOf, relationTo, type Family, type Relation } from '../record-family.js';
 import { plural, table } from '../text.js';
 
 function stdinIsData(): boolean {
@@ -54,6 +55,38 @@ function actionCell(r: SeccompRecord): string {
   return r.signal ? `${a} (signal ${r.signal === 31 ? 'SIGSYS' : r.signal})` : a;
 }
 
+type Decoded = SeccompRecord & { relation?: Relation; via?: number[] };
+
+/** --pid N: N's records and its descendants', each with how it is related (record-family.ts). */
+function ofFamily(records: readonly SeccompRecord[], f: Family): Decoded[] {
+  return records.flatMap((r) => {
+    const rel = relationTo(r, f);
+    return rel ? [{ ...r, ...rel }] : [];
+  });
+}
+
+const RELATION_TEXT: Record<Relation, string> = {
+  self: 'itself',
+  child: 'child',
+  descendant: 'descendant',
+  'likely-child': 'likely child',
+};
+
+function relationCell(r: Decoded): string {
+  if (!r.relation) return '';
+  return r.via && r.via.length > 1 ? `${RELATION_TEXT[r.relation]} (via ${r.via.slice(0, -1).join(' → ')})` : RELATION_TEXT[r.relation];
+}
+
+/** What --pid could and could not see, said once under the table. */
+function familyNotes(f: Family, shown: readonly Decoded[]): string[] {
+  const notes: string[] = [];
+  if (!f.process) notes.push(`process ${f.root} is not running: only records with its pid, or naming it as parent, are its own`);
+  if (shown.some((r) => r.relation === 'likely-child')) {
+    notes.push(`"likely child": a process that is gone and ran ${f.process?.exe ?? 'its program'} as its user after ${f.root} started — a child between fork and exec, inferred because the kernel's seccomp record has no parent pid`);
+  }
+  return notes;
+}
+
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'decode seccomp audit records (type=1326) into syscall, arch and action',
@@ -66,10 +99,16 @@ else the kernel log, read with dmesg.
 
 The kernel logs kill actions and the log action whenever actions_logged lists them; errno,
 trap, trace and notify only from a filter loaded with the log flag (profile attribute log,
-OCI flag SECCOMP_FILTER_FLAG_LOG). An EPERM that left no record was one of those.`,
+OCI flag SECCOMP_FILTER_FLAG_LOG). An EPERM that left no record was one of those.
+
+--pid N keeps N's records and its descendants': a call a child makes — an exec attempt is
+made by the forked child — is logged under the child's pid. The record names the process,
+not its parent, so a descendant is one alive now under N (/proc), a child the input names
+N as parent of (auditd's SYSCALL record), or a "likely child": a process that is gone, ran N's
+program as N's user after N started. The RELATION column (--json: relation, via) says which.`,
   options: {
     dmesg: { type: 'boolean', description: 'read the kernel log even when stdin is a pipe' },
-    pid: { type: 'string', value: 'pid', description: 'only records of this process' },
+    pid: { type: 'string', value: 'pid', description: 'only records of this process and its descendants (children included even once they have exited: see below)' },
   },
   exitCodes: [
     [EXIT.ok, 'at least one record was decoded'],
@@ -84,25 +123,28 @@ OCI flag SECCOMP_FILTER_FLAG_LOG). An EPERM that left no record was one of those
     if (pidText !== undefined && !/^\d+$/.test(pidText)) throw new UsageError(`--pid takes a number, got "${pidText}"`, 'decode');
     if (flag(values, 'dmesg') && positionals.length) throw new UsageError('give files or --dmesg, not both', 'decode');
     const inputs = source(positionals, flag(values, 'dmesg'));
-    let records = inputs.flatMap((i) => parseRecords(i.text));
-    if (pidText !== undefined) records = records.filter((r) => r.pid === Number(pidText));
+    let records: Decoded[] = inputs.flatMap((i) => parseRecords(i.text));
+    const family = pidText === undefined ? undefined : familyOf(Number(pidText));
+    if (family) records = ofFamily(records, family);
+    const notes = family ? familyNotes(family, records) : [];
     const from = inputs.map((i) => i.name).join(', ');
     if (json) {
       io.json({
         source: from,
+        ...(family && { pid: family.root, notes }),
         records: records.map((r) => ({ ...r, auditArch: `0x${r.auditArch.toString(16)}`, code: `0x${(r.code >>> 0).toString(16)}`, action: recordAction(r) })),
       });
       return records.length ? EXIT.ok : EXIT.negative;
     }
     if (!records.length) {
-      io.err(`seccomp: no seccomp records in ${from}${pidText ? ` for pid ${pidText}` : ''} (errno denials are logged only by filters loaded with the log flag)`);
+      io.err(`seccomp: no seccomp records in ${from}${pidText ? ` for pid ${pidText} or its descendants` : ''} (errno denials are logged only by filters loaded with the log flag)`);
       return EXIT.negative;
     }
-    const rows = [['TIME', 'PID', 'COMM', 'ARCH', 'SYSCALL', 'ACTION']];
+    const rows = [['TIME', 'PID', 'COMM', 'ARCH', 'SYSCALL', 'ACTION', ...(family ? ['RELATION'] : [])]];
     for (const r of records) {
       rows.push([
         when(r), String(r.pid ?? ''), r.comm ?? '', r.arch ?? `0x${r.auditArch.toString(16)}`,
-        `${r.syscall ?? '?'} (${r.nr})`, actionCell(r),
+        `${r.syscall ?? '?'} (${r.nr})`, actionCell(r), ...(family ? [relationCell(r)] : []),
       ]);
     }
     io.out(table(rows));
@@ -113,6 +155,7 @@ OCI flag SECCOMP_FILTER_FLAG_LOG). An EPERM that left no record was one of those
     }
     io.out(`${plural(records.length, 'record')} from ${from}:`);
     for (const [key, n] of [...counts].sort((a, b) => b[1] - a[1])) io.out(`  ${String(n).padStart(5)} × ${key}`);
+    for (const note of notes) io.out(`note: ${note}`);
     return EXIT.ok;
   },
 };
