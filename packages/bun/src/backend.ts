@@ -1,6 +1,6 @@
 /** The Bun backend: libseccomp and libc through bun:ffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { CString, ptr, read, toArrayBuffer, type Pointer } from 'bun:ffi';
+import { CString, ptr, toArrayBuffer, type Pointer } from 'bun:ffi';
 import { libraryCandidates, libraryLoadError, type BoundSymbols, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
 import { bindLibrary } from './ffi.js';
 
@@ -39,10 +39,14 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
   const { symbols: seccomp, path } = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : { symbols: {}, path: LIBC };
   const symbols = { ...seccomp, ...bindLibrary(LIBC, 'c') } as BoundSymbols;
+  // This thread's errno, read in place: a view made now, so reading it later calls nothing
+  // and allocates nothing (see NativeLibrary.errnoWord).
+  const errnoWord = new Int32Array(toArrayBuffer(asPointer(symbols.__errno_location()), 0, 4));
   return {
     path,
     symbols,
-    errno: () => read.i32(asPointer(symbols.__errno_location()), 0),
+    errno: () => errnoWord[0]!,
+    errnoWord,
     addressOf,
     pointerFrom: (address) => (address === 0n ? null : Number(address)),
     isNull: (pointer) => pointer === null || pointer === 0 || pointer === undefined,

@@ -65,13 +65,33 @@ test('a library that will not open gives core’s error text, naming bun', () =>
   }
 });
 
-test('i64 results come back as bigint from bun:ffi; rawSyscall turns them into numbers', () => {
+test('results need no allocation: syscall is an int, syscall_long an i64_fast number', () => {
   const lib = bunBackend.open({ seccomp: false });
   const getpid = seccomp.syscallResolveName('getpid');
-  expect(lib.symbols.syscall(getpid, 0, 0, 0, 0, 0, 0)).toBe(BigInt(process.pid));
+  const close = seccomp.syscallResolveName('close');
+  expect(lib.symbols.syscall(getpid, 0, 0, 0, 0, 0, 0)).toBe(process.pid);
+  expect(lib.symbols.syscall_long(getpid, 0, 0, 0, 0, 0, 0)).toBe(process.pid);
+  // A failure is the number -1, not -1n: nothing is boxed before errno is read.
+  expect(lib.symbols.syscall_long(close, -1, 0, 0, 0, 0, 0)).toBe(-1);
   expect(rawSyscall('getpid')).toEqual({ ret: process.pid, errno: 0 });
-  // -1 as a bigint must still be recognised as failure, with errno read afterwards.
   expect(rawSyscall('close', -1)).toEqual({ ret: -1, errno: EBADF });
+});
+
+test('errnoWord is this thread’s errno itself, read in place', () => {
+  const lib = bunBackend.open({ seccomp: false });
+  const close = seccomp.syscallResolveName('close');
+  expect(lib.symbols.syscall(close, -1, 0, 0, 0, 0, 0)).toBe(-1);
+  expect(lib.errnoWord![0]).toBe(EBADF);
+  expect(lib.errno()).toBe(EBADF);
+});
+
+test('rawSyscall keeps all 64 bits of an address (mmap goes through syscall_long)', () => {
+  const PROT_READ = 1;
+  const MAP_PRIVATE_ANONYMOUS = 0x22;
+  const r = rawSyscall('mmap', 0, 4096, PROT_READ, MAP_PRIVATE_ANONYMOUS, -1, 0);
+  expect(r.errno).toBe(0);
+  expect(r.ret).toBeGreaterThan(2 ** 32);
+  expect(rawSyscall('munmap', r.ret, 4096)).toEqual({ ret: 0, errno: 0 });
 });
 
 test('pointers are numbers; an address stays valid after the view is sliced', () => {

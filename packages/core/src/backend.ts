@@ -14,6 +14,14 @@ export interface NativeLibrary {
   readonly symbols: BoundSymbols;
   /** The calling thread's errno, read right after a libc call. */
   errno(): number;
+  /**
+   * The calling thread's errno word itself: a view of the int `__errno_location()` points
+   * to, made when the library was opened. The address belongs to the thread, and so does
+   * this object (a worker opens its own). Reading `errnoWord[0]` in the statement right after
+   * a call with a 32-bit result leaves no window: no FFI call and no allocation, so no
+   * garbage collection (whose futex waits fail with EAGAIN) can overwrite errno first.
+   */
+  readonly errnoWord?: Int32Array;
   /** Address of a buffer's first byte, e.g. for sock_fprog or a raw syscall argument. */
   addressOf(buffer: Uint8Array): bigint;
   /** A pointer from an address (e.g. read out of an out-parameter). */
@@ -25,6 +33,14 @@ export interface NativeLibrary {
   writeMemory(pointer: Pointer, offset: number, bytes: Uint8Array): void;
   /** Reads a NUL-terminated string (null for a NULL pointer). */
   readCString(pointer: Pointer): string | null;
+}
+
+/**
+ * Where to read errno right after a call: the library's errno word, or, for a library
+ * without one (a test double), a cell that asks errno(). Take it before the call.
+ */
+export function errnoWord(lib: NativeLibrary): ArrayLike<number> {
+  return lib.errnoWord ?? { length: 1, get 0() { return lib.errno(); } };
 }
 
 /** Host operations core needs but may not import (it runs on every runtime). */

@@ -4,6 +4,7 @@
  */
 import { decodeBpf, packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
 import { nativeArch } from './arch.js';
+import { errnoWord } from './backend.js';
 import { SeccompError } from './errors.js';
 import type { Native } from './native.js';
 import { resolveSyscall } from './syscalls/index.js';
@@ -29,7 +30,8 @@ export interface LoadBpfOptions {
 
 export function setNoNewPrivs(native: Native): void {
   const lib = native.libc;
-  native.cCall('prctl(PR_SET_NO_NEW_PRIVS)', lib.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  const word = errnoWord(lib);
+  native.cCall('prctl(PR_SET_NO_NEW_PRIVS)', lib.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), word[0]);
 }
 
 export function loadBpf(native: Native, bpf: Uint8Array, options: LoadBpfOptions = {}): void {
@@ -41,10 +43,13 @@ export function loadBpf(native: Native, bpf: Uint8Array, options: LoadBpfOptions
   const program = bpf.slice();
   const fprog = packSockFprog(program.byteLength / SOCK_FILTER_SIZE, lib.addressOf(program));
   const nr = resolveSyscall('seccomp', nativeArch(native.host.machine()));
-  const rc = Number(lib.symbols.syscall(nr, SECCOMP_SET_MODE_FILTER, flags, lib.addressOf(fprog), 0, 0, 0));
+  const address = lib.addressOf(fprog);
+  const word = errnoWord(lib);
+  const rc = lib.symbols.syscall(nr, SECCOMP_SET_MODE_FILTER, flags, address, 0, 0, 0);
+  const errno = word[0];
   // With TSYNC, a positive result is the id of a thread that could not be synchronised.
   if (rc > 0) throw new SeccompError('seccomp(SECCOMP_SET_MODE_FILTER)', 3, `TSYNC failed: thread ${rc} has a different filter`);
-  native.cCall('seccomp(SECCOMP_SET_MODE_FILTER)', rc);
+  native.cCall('seccomp(SECCOMP_SET_MODE_FILTER)', rc, errno);
   keepAlive(program, fprog);
 }
 
@@ -57,5 +62,7 @@ function keepAlive(..._buffers: Uint8Array[]): void {}
  * thread dies while the others live on, and the process hangs. Prefer strictModeFilter().
  */
 export function strictMode(native: Native): void {
-  native.cCall('prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)', native.libc.symbols.prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0));
+  const lib = native.libc;
+  const word = errnoWord(lib);
+  native.cCall('prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)', lib.symbols.prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0), word[0]);
 }

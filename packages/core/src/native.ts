@@ -2,7 +2,7 @@
  * Core's view of a loaded backend: lazy opening, cached name encoding, optional symbols,
  * and the few multi-call recipes (reading an fd, reading errno) every runtime shares.
  */
-import type { HostOps, NativeLibrary, SeccompBackend } from './backend.js';
+import { errnoWord, type HostOps, type NativeLibrary, type SeccompBackend } from './backend.js';
 import { check, SeccompVersionError, UnknownSyscallError } from './errors.js';
 import { capabilitiesOf, formatVersion, lazyLibrary, symbolSince, type Capabilities, type LibraryVersion } from './library.js';
 import type { BoundSymbols, SymbolName } from './symbols.js';
@@ -103,24 +103,30 @@ export class Native {
     return nr;
   }
 
-  /** Runs a libc call and turns -1 + errno into a SeccompError. */
-  cCall(op: string, rc: number | bigint): number {
+  /**
+   * Turns a libc call's -1 + errno into a SeccompError. Pass `errno` as read from
+   * `errnoWord(lib)[0]` in the statement right after the call; calling errno() later leaves
+   * the runtime time to overwrite it.
+   */
+  cCall(op: string, rc: number | bigint, errno?: number): number {
     const n = Number(rc);
-    return n === -1 ? check(-1, op, { errno: this.libc.errno() }) : n;
+    return n === -1 ? check(-1, op, { errno: errno ?? this.libc.errno() }) : n;
   }
 
   /** Lets `write` fill an anonymous memory file, then returns its bytes (libseccomp 2.5 exports to an fd). */
   captureFd(op: string, write: (fd: number) => number): Uint8Array {
     const s = this.sym;
-    const fd = this.cCall('memfd_create', s.memfd_create(this.cstr('seccomp-export'), MFD_CLOEXEC));
+    // Arguments run left to right: each errno is read right after its call returns.
+    const word = errnoWord(this.lib);
+    const fd = this.cCall('memfd_create', s.memfd_create(this.cstr('seccomp-export'), MFD_CLOEXEC), word[0]);
     try {
       check(write(fd), op);
-      const size = this.cCall('lseek', s.lseek(fd, 0, SEEK_END));
-      this.cCall('lseek', s.lseek(fd, 0, SEEK_SET));
+      const size = this.cCall('lseek', s.lseek(fd, 0, SEEK_END), word[0]);
+      this.cCall('lseek', s.lseek(fd, 0, SEEK_SET), word[0]);
       const out = new Uint8Array(size);
       let done = 0;
       while (done < size) {
-        const n = this.cCall('read', s.read(fd, done === 0 ? out : out.subarray(done), size - done));
+        const n = this.cCall('read', s.read(fd, done === 0 ? out : out.subarray(done), size - done), word[0]);
         if (n === 0) break;
         done += n;
       }

@@ -12,6 +12,13 @@
  * No variadic function is bound: rule_add goes through seccomp_rule_add_array, and
  * syscall/prctl use a fixed prototype (glibc's syscall only moves registers; safe on
  * x86_64 and aarch64).
+ *
+ * Results read for their errno are 32-bit: a JS number needs no allocation, so nothing can
+ * run between the call and the errno read (see NativeLibrary.errnoWord), while a 64-bit
+ * result is a BigInt on Deno, and allocating it can run the garbage collector, whose futex
+ * waits overwrite errno. Reading the low half of a `long` is safe in both ABIs (the value
+ * is in rax/x0); `syscall_long` binds the same function again for the few syscalls whose
+ * results need all 64 bits.
  */
 
 export type ParamKind = 'i32' | 'u32' | 'i64' | 'u64' | 'usize' | 'ptr' | 'buffer' | 'cstring';
@@ -27,6 +34,8 @@ export interface SymbolSpec {
   readonly since?: string;
   /** Bound when present; its absence is reported in `capabilities`. */
   readonly optional?: true;
+  /** The C function, when the entry is a second binding of it under another name. */
+  readonly symbol?: string;
 }
 
 // prettier-ignore
@@ -76,11 +85,15 @@ export const SYMBOLS = {
   seccomp_transaction_reject: { lib: 'seccomp', params: ['ptr'], result: 'void', proto: 'void seccomp_transaction_reject(const scmp_filter_ctx ctx)', since: '2.6.0', optional: true },
   // --- libc ---
   prctl:              { lib: 'c', params: ['i32', 'u64', 'u64', 'u64', 'u64'], result: 'i32', proto: 'int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)' },
-  syscall:            { lib: 'c', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'i64', proto: 'long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6)' },
+  // The int result holds every failure (-1) and every result below 2^31 exactly.
+  syscall:            { lib: 'c', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'i32', proto: 'long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6)' },
+  // All 64 bits, for addresses and offsets (rawSyscall's mmap, lseek, …).
+  syscall_long:       { lib: 'c', symbol: 'syscall', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'i64', proto: 'long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6)' },
   free:               { lib: 'c', params: ['ptr'], result: 'void', proto: 'void free(void *ptr)' },
   __errno_location:   { lib: 'c', params: [], result: 'ptr', proto: 'int *__errno_location(void)' },
   memfd_create:       { lib: 'c', params: ['cstring', 'u32'], result: 'i32', proto: 'int memfd_create(const char *name, unsigned int flags)' },
-  read:               { lib: 'c', params: ['i32', 'buffer', 'usize'], result: 'i64', proto: 'ssize_t read(int fd, void *buf, size_t count)' },
+  // Linux reads at most 0x7ffff000 bytes per call (read(2)), so the count fits an int.
+  read:               { lib: 'c', params: ['i32', 'buffer', 'usize'], result: 'i32', proto: 'ssize_t read(int fd, void *buf, size_t count)' },
   lseek:              { lib: 'c', params: ['i32', 'i64', 'i32'], result: 'i64', proto: 'off_t lseek(int fd, off_t offset, int whence)' },
   close:              { lib: 'c', params: ['i32'], result: 'i32', proto: 'int close(int fd)' },
 } as const satisfies Record<string, SymbolSpec>;
@@ -108,4 +121,6 @@ export type BoundSymbols = {
 };
 
 export const SYMBOL_NAMES = Object.keys(SYMBOLS) as SymbolName[];
+/** The C function an entry binds: its own name, or the function it binds a second time. */
+export const cSymbol = (name: SymbolName): string => (SYMBOLS[name] as SymbolSpec).symbol ?? name;
 export const OPTIONAL_SYMBOLS = SYMBOL_NAMES.filter((n) => 'optional' in SYMBOLS[n]);

@@ -264,6 +264,54 @@ export const SCENARIOS: Record<string, Scenario> = {
     return { libseccomp: api.libraryVersion().text, arch: api.nativeArch(), outputs };
   },
 
+  /**
+   * Many failing calls under a filter that answers with an errno nothing else uses (1234):
+   * rawSyscall (syscall(2)), loadBpf (seccomp(2)) and strictMode (prctl). Every errno read
+   * must be 1234; any other number is the runtime overwriting errno between a call and the
+   * read (a garbage collection's futex wait leaves EAGAIN). Each path runs until its count
+   * or its share of the time is used up.
+   */
+  errnoStress(api, { calls, loadBpfCalls, prctlCalls, ms }: { calls: number; loadBpfCalls: number; prctlCalls: number; ms: number }) {
+    const ERRNO = 1234;
+    const PR_SET_SECCOMP = 22;
+    const SECCOMP_SET_MODE_FILTER = 1;
+    const { Action, arg } = api;
+    // Only these forms fail: the runtime's own prctl and seccomp calls, if any, keep working.
+    api.loadProfile({ defaultAction: Action.allow, rules: [
+      { syscalls: ['getppid'], action: Action.errno(ERRNO) },
+      { syscalls: ['prctl'], action: Action.errno(ERRNO), conditions: [arg(0).eq(PR_SET_SECCOMP)] },
+      { syscalls: ['seccomp'], action: Action.errno(ERRNO), conditions: [arg(0).eq(SECCOMP_SET_MODE_FILTER)] },
+    ] });
+    const program = api.compile({ defaultAction: Action.allow, rules: [{ syscalls: ['getpid'], action: Action.errno(1) }] });
+    // Per path, each errno other than 1234 and how often it was read.
+    const wrong: Record<string, Record<string, number>> = { rawSyscall: {}, loadBpf: {}, strictMode: {} };
+    const seen = (path: string, errno: unknown) => {
+      const tally = wrong[path]!;
+      if (errno !== ERRNO) tally[String(errno)] = (tally[String(errno)] ?? 0) + 1;
+    };
+    const thrown = (path: string, fn: () => void) => {
+      try {
+        fn();
+        seen(path, 'no error');
+      } catch (err) {
+        seen(path, (err as { errno?: number }).errno);
+      }
+    };
+    const start = performance.now();
+    const loop = (count: number, share: number, once: () => void) => {
+      const until = start + ms * share;
+      let i = 0;
+      for (; i < count && (i & 1023 || performance.now() < until); i++) once();
+      return i;
+    };
+    const done = {
+      rawSyscall: loop(calls, 0.6, () => seen('rawSyscall', api.rawSyscall('getppid').errno)),
+      loadBpf: loop(loadBpfCalls, 0.8, () => thrown('loadBpf', () => api.loadBpf(program, { noNewPrivs: false }))),
+      strictMode: loop(prctlCalls, 1, () => thrown('strictMode', () => api.strictMode())),
+    };
+    return { done, wrong };
+  },
+
   /** Loads a ready program and makes the listed raw syscalls (the corpus's kernel check). */
   rawCalls(api, { bpf, calls }: { bpf: number[]; calls: { nr: number; args: string[] }[] }) {
     api.loadBpf(new Uint8Array(bpf));

@@ -27,9 +27,12 @@ function openFirst(d: DenoApi, candidates: readonly string[]): { lib: DenoDynami
   throw libraryLoadError('deno', failures);
 }
 
+/** libc, opened once per thread (a worker has its own module instance) and shared by every library object. */
+let libc: DenoDynamicLibrary | undefined;
+
 function openLibc(d: DenoApi): DenoDynamicLibrary {
   try {
-    return d.dlopen(LIBC, declarations('c'));
+    return (libc ??= d.dlopen(LIBC, declarations('c')));
   } catch (err) {
     throw isPermissionError(err) ? ffiRefused('dlopen(libc)', err) : err;
   }
@@ -54,10 +57,14 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
     if (pointer === null || typeof pointer !== 'object') throw new TypeError(`${op}: not a Deno pointer: ${String(pointer)}`);
     return pointer;
   };
+  // This thread's errno, read in place: a view made now, so reading it later calls nothing
+  // and allocates nothing (see NativeLibrary.errnoWord).
+  const errnoWord = new Int32Array(View.getArrayBuffer(asObject(symbols.__errno_location(), 'errno'), 4));
   return {
     path,
     symbols,
-    errno: () => new View(asObject(symbols.__errno_location(), 'errno')).getInt32(),
+    errno: () => errnoWord[0]!,
+    errnoWord,
     addressOf: (buffer) => BigInt(d.UnsafePointer.value(d.UnsafePointer.of(buffer))),
     pointerFrom: (address): DenoPointer => d.UnsafePointer.create(address),
     isNull: (pointer) => pointer === null || pointer === undefined,

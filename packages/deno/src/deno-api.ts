@@ -14,6 +14,8 @@ export interface DenoForeignFunction {
   result: DenoNativeType;
   /** A missing symbol comes back as null instead of failing the whole dlopen. */
   optional?: true;
+  /** The C function, when the key is another name for it. */
+  name?: string;
 }
 
 /** An opaque Deno.PointerObject; null is the NULL pointer. */

@@ -3,7 +3,7 @@
  * Deno.PointerObjects (null for NULL); byte buffers and NUL-terminated names both go in as
  * 'buffer' (Deno refuses JS strings there, so core hands over cached encoded names).
  */
-import { SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '@seccomp/core';
+import { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '@seccomp/core';
 import type { DenoDynamicLibrary, DenoForeignFunction, DenoNativeType } from './deno-api.ts';
 
 const PARAM: Record<ParamKind, DenoNativeType> = {
@@ -18,6 +18,8 @@ export function declaration(name: SymbolName): DenoForeignFunction {
   const decl: DenoForeignFunction = { parameters: spec.params.map((p) => PARAM[p]), result: RESULT[spec.result] };
   // Optional symbols (libseccomp 2.6) bind as null on older libraries instead of failing dlopen.
   if ('optional' in spec) decl.optional = true;
+  // A second binding of one C function (syscall_long) names the function it binds.
+  if (cSymbol(name) !== name) decl.name = cSymbol(name);
   return decl;
 }
 

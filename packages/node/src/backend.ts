@@ -19,10 +19,14 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
   const { lib, path } = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : { lib: undefined, path: 'libc.so.6' };
   const symbols = bindSymbols({ seccomp: lib, c: koffi.load('libc.so.6') });
+  // This thread's errno, read in place: a view made now, so reading it later calls nothing
+  // and allocates nothing (see NativeLibrary.errnoWord).
+  const errnoWord = new Int32Array(koffi.view(symbols.__errno_location(), 4));
   return {
     path,
     symbols,
-    errno: () => koffi.decode(symbols.__errno_location() as bigint, 'int') as number,
+    errno: () => errnoWord[0]!,
+    errnoWord,
     addressOf: (buffer) => BigInt(koffi.address(buffer) as bigint | number),
     pointerFrom: (address) => (address === 0n ? null : address),
     isNull: (pointer) => pointer === null || pointer === 0n || pointer === undefined,

@@ -3,7 +3,7 @@
  * bigint (koffi 3) or null; byte buffers and NUL-terminated names go in as Uint8Array.
  */
 import koffi from 'koffi';
-import { SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind } from '@seccomp/core';
+import { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind } from '@seccomp/core';
 
 const PARAM: Record<ParamKind, string> = {
   i32: 'int', u32: 'uint32_t', i64: 'int64_t', u64: 'uint64_t', usize: 'size_t',
@@ -13,10 +13,10 @@ const RESULT: Record<ResultKind, string> = { void: 'void', i32: 'int', u32: 'uin
 
 export type KoffiLib = ReturnType<typeof koffi.load>;
 
-/** One prototype per symbol, e.g. `int seccomp_load(void *)`. */
+/** One prototype per symbol, e.g. `int seccomp_load(void *)` (named after the C function it binds). */
 export function prototype(name: keyof typeof SYMBOLS): string {
   const spec = SYMBOLS[name];
-  return `${RESULT[spec.result]} ${name}(${spec.params.map((p) => PARAM[p]).join(', ')})`;
+  return `${RESULT[spec.result]} ${cSymbol(name)}(${spec.params.map((p) => PARAM[p]).join(', ')})`;
 }
 
 /**
