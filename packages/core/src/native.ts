@@ -10,6 +10,9 @@ import { HOST_ENDIAN } from './abi.js';
 import { nativeArch } from './arch.js';
 import { isSyscallName, resolveSyscall, suggestSyscalls } from './syscalls/index.js';
 
+// The libc-backed file reads a runtime's host may use (Deno's, to need only --allow-ffi).
+export { HostFileError, libcFileOps } from './libcfiles.js';
+
 const encoder = new TextEncoder();
 const MFD_CLOEXEC = 1;
 const SEEK_SET = 0;

@@ -1,5 +1,5 @@
 /** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
-import { libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
+import { libcFileOps, libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
 import { deno, isPermissionError, withPermission, type DenoApi, type DenoDynamicLibrary, type DenoPointer } from './deno-api.ts';
 import { bindSymbols, declarations } from './ffi.ts';
 
@@ -83,18 +83,17 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
 }
 
 /**
- * /proc reads for status(). Deno 2.9 asks for --allow-all (not just --allow-read) to read
- * /proc/<pid>, since that tree exposes more than files; the error passes on what it asks.
+ * /proc reads for status() and lockdown() go through libc: Deno 2.9 asks for --allow-all
+ * to read /proc with its own file API, while FFI, which this package needs anyway, is enough.
  */
-const readProc = <T>(path: string, fn: () => T): T => withPermission(`reading ${path}`, '--allow-read', fn);
+let libcOnly: NativeLibrary | undefined;
+const files = libcFileOps(() => (libcOnly ??= open({ seccomp: false })), () => deno().build.arch);
 
 export const denoBackend: SeccompBackend = {
   runtime: 'deno',
   open,
   host: {
-    readTextFile: (path) => readProc(path, () => deno().readTextFileSync(path)),
-    readDir: (path) => readProc(path, () => Array.from(deno().readDirSync(path), (e) => e.name)),
-    readLink: (path) => readProc(path, () => deno().readLinkSync(path)),
+    ...files,
     pid: () => deno().pid,
     machine: () => deno().build.arch,
     env: (name) => withPermission(`reading ${name}`, `--allow-env=${name} (or --allow-env)`, () => deno().env.get(name)),

@@ -43,9 +43,6 @@ export interface DenoApi {
     getArrayBuffer(pointer: object, byteLength: number, offset?: number): ArrayBuffer;
     getCString(pointer: object, offset?: number): string;
   };
-  readTextFileSync(path: string): string;
-  readDirSync(path: string): Iterable<{ name: string }>;
-  readLinkSync(path: string): string;
   readonly pid: number;
   readonly build: { readonly arch: string };
   readonly env: { get(name: string): string | undefined };
@@ -71,7 +68,7 @@ export function isPermissionError(err: unknown): boolean {
 /**
  * Runs `fn`, turning a refused permission into a SeccompUnavailableError naming the flag.
  * Deno's own message names the flag it wants, which is not always the obvious one (Deno 2.9
- * wants --allow-all, not --allow-read, for /proc/<pid>): that one wins unless `flag` is a
+ * asks for --allow-all, not --allow-read, to read /proc): that one wins unless `flag` is a
  * narrower form of it (--allow-env=NAME for --allow-env).
  */
 export function withPermission<T>(op: string, flag: string, fn: () => T): T {

@@ -2,8 +2,8 @@
  * @seccomp/deno — seccomp-BPF filters for Deno through libseccomp and Deno.dlopen.
  * One import gives the whole SDK: core's types and tools plus the bound API, with the same
  * export list as @seccomp/node and @seccomp/bun. Needs --allow-ffi and
- * --allow-env=SECCOMP_LIBRARY_PATH (status() reads /proc/<pid>, which Deno 2.9 grants with
- * --allow-all only); importing it touches no library and asks for no permission.
+ * --allow-env=SECCOMP_LIBRARY_PATH, nothing more (/proc is read through libc); importing it
+ * touches no library and asks for no permission.
  */
 import { createSeccomp, type Capabilities, type Seccomp } from '@seccomp/core';
 import { denoBackend } from './backend.ts';

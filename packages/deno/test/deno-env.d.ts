@@ -7,10 +7,13 @@ declare namespace Deno {
   function test(name: string, fn: () => void | Promise<void>): void;
   function test(options: { name: string; ignore?: boolean; fn: () => void | Promise<void> }): void;
   function readTextFileSync(path: string | URL): string;
+  function readDirSync(path: string | URL): Iterable<{ name: string }>;
+  function readLinkSync(path: string | URL): string;
   function statSync(path: string | URL): { isFile: boolean };
   function dlopen(path: string, symbols: Record<string, unknown>): { symbols: Record<string, unknown>; close(): void };
   class Command {
-    constructor(command: string, options: { args: string[]; stdin?: 'null'; stdout?: 'piped'; stderr?: 'piped' });
+    constructor(command: string, options: { args: string[]; stdin?: 'null'; stdout?: 'piped' | 'null'; stderr?: 'piped' });
     output(): Promise<{ code: number; stdout: Uint8Array; stderr: Uint8Array }>;
+    outputSync(): { code: number; stdout: Uint8Array; stderr: Uint8Array };
   }
 }
