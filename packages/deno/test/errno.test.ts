@@ -31,3 +31,20 @@ Deno.test('rawSyscall keeps all 64 bits of an address (mmap goes through syscall
   assert.ok(r.ret > 2 ** 32, String(r.ret));
   assert.deepEqual(rawSyscall('munmap', r.ret, 4096), { ret: 0, errno: 0 });
 });
+
+Deno.test('a worker (another thread) reads its own errno word, not the main thread’s', async () => {
+  const lib = denoBackend.open({ seccomp: false });
+  const mine = String((globalThis as any).Deno.UnsafePointer.value(lib.symbols.__errno_location()));
+  const worker = new (globalThis as any).Worker(new URL('./fixtures/errno-worker.ts', import.meta.url).href, { type: 'module' });
+  try {
+    const reply = await new Promise<any>((resolve, reject) => {
+      worker.onmessage = (e: { data: unknown }) => resolve(e.data);
+      worker.onerror = (e: { message: string }) => reject(new Error(e.message));
+    });
+    assert.notEqual(reply.address, mine, 'errno lives at a per-thread address');
+    assert.deepEqual(reply.closed, { ret: -1, errno: EBADF });
+    assert.equal(reply.word, EBADF);
+  } finally {
+    worker.terminate();
+  }
+});
