@@ -2,9 +2,9 @@
 // line; from then on its handler cannot run programs, write new files or open raw sockets —
 // and it keeps answering. The "exploit" actions make the handler try exactly that.
 // Run: deno run --allow-all server.ts    (self-test: node selftest.mjs)
-// --allow-all: lockdown() verifies every thread through /proc/<pid>, which Deno 2.9 grants
-// to nothing less, and --allow-ffi already lets code do anything a native library can.
-// Seccomp is the sandbox here, below Deno's permissions.
+// lockdown() itself needs only --allow-ffi (and --allow-env=SECCOMP_LIBRARY_PATH). The demo
+// grants everything so that each attack gets past Deno's permissions to the kernel: every
+// refusal it prints is seccomp's. A real service adds lockdown() to narrow permissions.
 import { lockdown, rawSyscall, status } from '@seccomp/deno';
 
 const AF_INET = 2;

@@ -29,9 +29,8 @@ export const RUNTIMES = {
   node: { argv: (script) => [process.execPath, script] },
   bun: { argv: (script) => [fromNodeModules('bun/bin/bun.exe') ?? 'bun', script] },
   deno: {
-    // --allow-all: lockdown() and status() read /proc/self/task, which Deno 2.9 grants to
-    // nothing less (see the package README); --allow-ffi alone already lets code do what any
-    // native library can, and seccomp is the sandbox here. Deno KV still needs its flag.
+    // --allow-all although lockdown() needs only --allow-ffi: each probe must get past Deno's
+    // permissions to the kernel, so that every refusal seen is seccomp's. KV needs its flag.
     argv: (script) => [fromNodeModules('deno/deno') ?? 'deno', 'run', '--allow-all', '--unstable-kv', '--quiet', script],
   },
 };

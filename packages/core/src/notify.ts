@@ -5,6 +5,7 @@
  *   struct seccomp_notif_resp { u64 id; s64 val; s32 error; u32 flags; }                  24 B
  */
 import { HOST_ENDIAN } from './abi.js';
+import { errnoWord } from './backend.js';
 import { nativeArch } from './arch.js';
 import { check } from './errors.js';
 import type { Native } from './native.js';
@@ -134,9 +135,11 @@ export function takeFd(native: Native, pid: number, fd: number): number {
   const arch = nativeArch(native.host.machine());
   if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`A pid is a positive integer, got ${pid}.`);
   if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`An fd is a non-negative integer, got ${fd}.`);
+  const word = errnoWord(lib);
   const sys = (name: string, ...a: number[]) => {
     const rc = Number(lib.symbols.syscall(resolveSyscall(name, arch), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, 0, 0, 0));
-    return rc === -1 ? check(-1, name, { errno: lib.errno(), hints: { ESRCH: `no process ${pid}`, EBADF: `process ${pid} has no fd ${fd}` } }) : rc;
+    const errno = word[0]!;
+    return rc === -1 ? check(-1, name, { errno, hints: { ESRCH: `no process ${pid}`, EBADF: `process ${pid} has no fd ${fd}` } }) : rc;
   };
   const pidfd = sys('pidfd_open', pid, 0);
   try {

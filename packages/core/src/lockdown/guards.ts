@@ -4,6 +4,7 @@
  */
 import { encodeAction, type Action } from '../actions.js';
 import { HOST_ENDIAN } from '../abi.js';
+import { errnoWord } from '../backend.js';
 import { errnoName } from '../errno.js';
 import { SeccompError } from '../errors.js';
 import { PR_SET_NO_NEW_PRIVS } from '../loadbpf.js';
@@ -30,7 +31,7 @@ function checkKernel(native: Native): number | undefined {
   try {
     status = native.host.readTextFile('/proc/self/status');
   } catch (err) {
-    // A runtime's permission error (Deno without --allow-all) already names its fix.
+    // A SeccompError (the library could not be opened, say) already names its fix.
     if (err instanceof SeccompError) throw err;
     throw new LockdownRefusedError('not-linux', 'cannot read /proc/self/status: seccomp is a Linux feature, and lockdown needs /proc to verify itself');
   }
@@ -42,9 +43,10 @@ function checkKernel(native: Native): number | undefined {
 /** prctl(PR_GET_SECCOMP): EINVAL means no seccomp; any other failure means prctl itself is blocked. */
 function checkPrctl(native: Native): void {
   const lib = native.libc;
+  const word = errnoWord(lib);
   const rc = lib.symbols.prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+  const errno = word[0]!; // read before anything else can run on this thread
   if (rc !== -1) return;
-  const errno = lib.errno();
   if (errno === EINVAL) throw new LockdownRefusedError('no-seccomp', 'prctl(PR_GET_SECCOMP) says this kernel has no seccomp (EINVAL)');
   throw new LockdownRefusedError('no-new-privs', `prctl is blocked here (${errnoText(errno)}), so NO_NEW_PRIVS cannot be set; an outer sandbox filters it`);
 }
@@ -74,9 +76,10 @@ function checkActions(native: Native, actions: readonly Action[]): void {
 /** Sets NO_NEW_PRIVS (unprivileged filters need it) and reads it back. */
 function checkNoNewPrivs(native: Native): void {
   const lib = native.libc;
-  if (lib.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) === -1) {
-    throw new LockdownRefusedError('no-new-privs', `prctl(PR_SET_NO_NEW_PRIVS) failed (${errnoText(lib.errno())})`);
-  }
+  const word = errnoWord(lib);
+  const rc = lib.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  const errno = word[0]!;
+  if (rc === -1) throw new LockdownRefusedError('no-new-privs', `prctl(PR_SET_NO_NEW_PRIVS) failed (${errnoText(errno)})`);
   if (lib.symbols.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) !== 1) {
     throw new LockdownRefusedError('no-new-privs', 'NO_NEW_PRIVS did not stick (prctl(PR_GET_NO_NEW_PRIVS) is not 1)');
   }
