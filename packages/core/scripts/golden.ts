@@ -9,6 +9,8 @@
  *
  * Sets recorded with other libseccomp versions are kept while their fixtures are unchanged;
  * when a fixture changes they cannot be remade here, so they are deleted (and listed).
+ * What each fixture must answer is written by hand in testing/golden-verdicts.ts: change a
+ * fixture here, change its rows there (test/bpf-golden.test.ts judges every set by them).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,7 +229,11 @@ async function main(): Promise<void> {
     const differ = outputs.filter((o) => !sameFile(join(GOLDEN, o.path), o.content)).map((o) => o.path);
     const problems = [...differ, ...stale.map((p) => `${p} (stale)`)];
     if (problems.length) {
-      console.error(`golden files out of date for libseccomp ${out.libseccomp} on ${out.arch}:\n  ${problems.join('\n  ')}\nRun: pnpm --filter @seccomp/core golden`);
+      // A library with no set yet is a recording to make, not a regression: say which.
+      const missing = previous && !previous.sets.some((s) => s.dir === dir)
+        ? `no golden set for libseccomp ${out.libseccomp} on ${out.arch} (recorded: ${previous.sets.map((s) => s.dir).join(', ') || 'none'}); `
+        : '';
+      console.error(`${missing}golden files out of date for libseccomp ${out.libseccomp} on ${out.arch}:\n  ${problems.join('\n  ')}\nRun: pnpm --filter @seccomp/core golden`);
       process.exit(1);
     }
     console.log(`golden files up to date (libseccomp ${out.libseccomp}, ${out.arch}, ${Object.keys(FIXTURES).length} fixtures)`);
