@@ -12,8 +12,23 @@ export type ScenarioApi = typeof Core & Omit<Seccomp, 'capabilities' | 'native'>
 export type Report = (value: unknown) => void;
 export type Scenario = (api: ScenarioApi, params: any, report: Report) => unknown;
 
-/** Seven syscalls that ignore their arguments: one per comparison operator, so rules never overlap. */
+/** Seven syscalls that ignore their arguments: one per condition under test, so rules never overlap. */
 export const PROBES = ['getppid', 'getpid', 'getuid', 'getgid', 'geteuid', 'getegid', 'gettid'] as const;
+
+/** One condition on argument 0 (values as decimal or 0x strings) and the raw arguments to try. */
+export interface CompareCase {
+  width: 32 | 64;
+  op: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'maskedEq';
+  value: string;
+  mask?: string;
+  args: string[];
+}
+
+/** Built through the public builders, as a user would write it. */
+function compareCondition(api: ScenarioApi, c: CompareCase) {
+  const b = (c.width === 32 ? api.arg32 : api.arg)(0);
+  return c.op === 'maskedEq' ? b.maskedEq(BigInt(c.mask!), BigInt(c.value)) : b[c.op](BigInt(c.value));
+}
 
 function errorInfo(err: unknown) {
   const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
@@ -74,20 +89,19 @@ export const SCENARIOS: Record<string, Scenario> = {
     return r;
   },
 
-  /** Every operator on a real argument register: one probe syscall per operator. */
-  compare(api, { width, ops, values }: { width: 32 | 64; ops: string[]; values: string[] }) {
+  /**
+   * Up to seven conditions on argument 0, one probe syscall each (rule: errno 77), then each
+   * probe made with each of its case's raw 64-bit arguments: first unfiltered (the control:
+   * every call must run), then under the filter. Returns the errnos, case by case.
+   */
+  compare(api, { cases }: { cases: CompareCase[] }) {
+    if (cases.length > PROBES.length) throw new RangeError(`at most ${PROBES.length} cases per child, got ${cases.length}`);
+    const calls = () => cases.map((c, i) => c.args.map((v) => api.rawSyscall(PROBES[i]!, BigInt(v)).errno));
+    const before = calls();
     const filter = new api.SyscallFilter(api.Action.allow);
-    const build = width === 32 ? api.arg32 : api.arg;
-    ops.forEach((op, i) => {
-      const b = build(0) as any;
-      const c = op === 'maskedEq' ? b.maskedEq(0xff00n, 0x1200n) : b[op](BigInt(values[0]!));
-      filter.addRule(api.Action.errno(77), PROBES[i]!, c);
-    });
+    cases.forEach((c, i) => filter.addRule(api.Action.errno(77), PROBES[i]!, compareCondition(api, c)));
     filter.load();
-    return ops.map((op, i) => ({
-      op,
-      results: values.map((v) => api.rawSyscall(PROBES[i]!, BigInt(v)).errno),
-    }));
+    return { before, after: calls() };
   },
 
   /** Threadpool I/O with TSYNC off or on. */

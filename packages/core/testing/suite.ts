@@ -4,9 +4,10 @@
  * A backend adapts it in a few lines: its runner's `test`, and how to start a child.
  */
 import assert from 'node:assert/strict';
-import { conditionHolds, arg, arg32, resolveSyscall, type ArchName, type CompareOp } from '../src/index.js';
+import { resolveSyscall, type ArchName } from '../src/index.js';
 import { kernelLogMark, kernelLogReadable, seccompRecords } from './kmsg.js';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
+import { defineCompareTests } from './compare-cases.js';
 import { defineCorpusTests } from './corpus-suite.js';
 import { defineGoldenTests } from './golden.js';
 import { defineLockdownSuite } from './lockdown-suite.js';
@@ -45,8 +46,6 @@ function assertMainThreadDeadProcessHung(o: ChildOutcome, pidHint?: number): voi
   assert.ok(tids.length > 1, `other threads should still be alive: ${JSON.stringify(states)}`);
   assert.equal(states[leader], 'Z', `main thread should be dead (Z): ${JSON.stringify(states)}`);
 }
-
-const OPS: CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'maskedEq'];
 
 export function defineConformanceSuite(a: SuiteAdapter): void {
   const run = (scenario: string, params?: unknown, opts?: Parameters<typeof runChild>[3]) => runChild(a.command, scenario, params, opts);
@@ -119,22 +118,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
     assert.equal(sup.valid, true);
   });
 
-  for (const width of [64, 32] as const) {
-    t(`every comparison operator on a real ${width}-bit argument`, async () => {
-      const values = width === 64
-        ? ['0', '1', '5', '4660', '4607', '4352', '4294967295', '4294967296', '18446744073709551615', '9223372036854775808']
-        : ['0', '1', '5', '4660', '4607', '4352', '4294967295', '4294967196', '18446744069414584320', '1311768467463790320'];
-      const limit = width === 64 ? 4294967296n : 4660n;
-      const r = expectResult(await run('compare', { width, ops: OPS, values: [String(limit), ...values] }));
-      const build = width === 32 ? arg32 : arg;
-      for (const { op, results } of r as { op: CompareOp; results: number[] }[]) {
-        const b = build(0) as any;
-        const cond = op === 'maskedEq' ? b.maskedEq(0xff00n, 0x1200n) : b[op](limit);
-        const expected = [String(limit), ...values].map((v) => (conditionHolds(cond, BigInt(v)) ? 77 : 0));
-        assert.deepEqual(results, expected, `${op} (${width}-bit) on ${[limit, ...values].join(', ')}`);
-      }
-    });
-  }
+  defineCompareTests(t, run);
 
   t('TSYNC off: threadpool I/O escapes the filter', async () => {
     const r = expectResult(await run('tsync', { tsync: false }));
