@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+/**
+ * The last step of `pnpm test`: reads the JUnit file each test run wrote to .test-results/,
+ * prints one totals line per package and runtime, and fails when
+ * - a run listed in tools/expected-skips.mjs wrote no results (it did not run, or crashed
+ *   first), or a results file belongs to no listed run;
+ * - a run reports a failure, or no tests at all;
+ * - a run reports a skip that tools/expected-skips.mjs does not allow at this privilege level;
+ * - the same test files skip different tests on different runtimes (Deno's node:test runs
+ *   t.skip() as a no-op, so there a skip would pass unseen).
+ *
+ *   node tools/test-results.mjs clear                  forget the last run's results
+ *   node tools/test-results.mjs check [status] [--as root|unprivileged]
+ *
+ * `status` is the exit status of the test runs before it: the check exits with it when it is
+ * not 0, so one failing command still fails the whole. The privilege level defaults to this
+ * process's: root when the effective uid is 0.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { EXPECTED_SKIPS, RUNS } from './expected-skips.mjs';
+import { parseJUnit, totals } from './junit.mjs';
+
+const DIR = new URL('../.test-results/', import.meta.url);
+
+function clear() {
+  mkdirSync(DIR, { recursive: true });
+  for (const f of readdirSync(DIR)) if (f.endsWith('.xml')) rmSync(new URL(f, DIR));
+}
+
+/** @param {string[]} argv */
+function check(argv) {
+  const asIndex = argv.indexOf('--as');
+  const level = asIndex >= 0 ? argv.splice(asIndex, 2)[1] : process.geteuid?.() === 0 ? 'root' : 'unprivileged';
+  if (level !== 'root' && level !== 'unprivileged') throw new Error(`--as takes root or unprivileged, not ${level}`);
+  const status = Number(argv[0] ?? 0);
+  const allowed = EXPECTED_SKIPS[level];
+  /** @type {string[]} */
+  const problems = [];
+  /** @type {string[]} */
+  const skipLines = [];
+  /** @type {Map<string, Map<string, import('./junit.mjs').TestCase[]>>} cases by package, then by run */
+  const byPackage = new Map();
+
+  const files = new Set(readdirSync(DIR).filter((f) => f.endsWith('.xml')));
+  const rows = [['package', 'runtime', 'tests', 'pass', 'fail', 'skip', 'todo']];
+  for (const run of RUNS) {
+    const file = `${run.id}.xml`;
+    if (!files.delete(file)) {
+      problems.push(`${run.pkg} on ${run.runtime}: no results (.test-results/${file}): the run did not happen or ended before writing them`);
+      rows.push([run.pkg, run.runtime, '-', '-', '-', '-', '-']);
+      continue;
+    }
+    let cases;
+    try {
+      cases = parseJUnit(readFileSync(new URL(file, DIR), 'utf8'), run.runtime);
+    } catch (err) {
+      problems.push(`${run.pkg} on ${run.runtime}: .test-results/${file} is not readable JUnit: ${/** @type {Error} */ (err).message}`);
+      continue;
+    }
+    const t = totals(cases);
+    rows.push([run.pkg, run.runtime, ...[t.tests, t.pass, t.fail, t.skip, t.todo].map(String)]);
+    if (!t.tests) problems.push(`${run.pkg} on ${run.runtime}: no tests ran`);
+    if (t.fail) problems.push(`${run.pkg} on ${run.runtime}: ${t.fail} failed`);
+    for (const c of cases.filter((x) => x.outcome === 'skip')) {
+      const rule = allowed.find((r) => r.runs.includes(run.id) && r.name.test(c.name) && r.reason.test(c.reason));
+      skipLines.push(`  ${rule ? 'expected  ' : 'UNEXPECTED'} ${run.pkg} on ${run.runtime}: ${c.name} — ${c.reason || 'no reason recorded'}`);
+      if (!rule) problems.push(`${run.pkg} on ${run.runtime}: unexpected skip as ${level}: ${c.name} — ${c.reason || 'no reason recorded'}`);
+    }
+    if (!byPackage.has(run.pkg)) byPackage.set(run.pkg, new Map());
+    byPackage.get(run.pkg)?.set(run.runtime, cases);
+  }
+  for (const f of files) problems.push(`.test-results/${f} belongs to no run in tools/expected-skips.mjs: list the run there`);
+  problems.push(...skipsThatDiffer(byPackage));
+
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log(`\nTest totals per package and runtime (JUnit in .test-results/), as ${level}:`);
+  for (const r of rows) console.log(`  ${r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`);
+  if (skipLines.length) console.log(`\nSkipped (allowed as ${level}: tools/expected-skips.mjs):\n${skipLines.join('\n')}`);
+  if (problems.length) {
+    console.error(`\nTest results: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(status || 1);
+  }
+  console.log(`\nTest results: every run reported, no failures, only expected skips.`);
+  process.exit(status);
+}
+
+/**
+ * The same test files run under several runtimes must skip the same tests: a test one runtime
+ * skips and another reports as passed was skipped unseen there.
+ * @param {Map<string, Map<string, import('./junit.mjs').TestCase[]>>} byPackage
+ */
+function skipsThatDiffer(byPackage) {
+  /** @type {string[]} */
+  const out = [];
+  for (const [pkg, runs] of byPackage) {
+    for (const [runtime, cases] of runs) {
+      for (const [other, otherCases] of runs) {
+        const outcome = new Map(otherCases.map((c) => [c.name, c.outcome]));
+        for (const c of cases.filter((x) => x.outcome === 'skip' && outcome.get(x.name) === 'pass')) {
+          out.push(`${pkg}: "${c.name}" is skipped on ${runtime} but passes on ${other} (a skip that runner does not report?)`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === 'clear') clear();
+else if (command === 'check') check(rest);
+else {
+  console.error('usage: node tools/test-results.mjs clear | check [status] [--as root|unprivileged]');
+  process.exit(2);
+}
