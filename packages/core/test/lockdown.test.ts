@@ -230,10 +230,10 @@ test('guards: each refusal names its reason, and a clean environment passes', ()
   assert.equal(reason({ seccomp: 22 }), 'old-kernel');
   assert.equal(reason({ seccomp: 95 }), 'old-kernel');
   assert.equal(reason({ fds: { 3: 'anon_inode:[eventpoll]', 7: 'anon_inode:[io_uring]' } }), 'io-uring');
-  try {
-    checkNoIoUring(fakeNative({ fds: { 7: 'anon_inode:[io_uring]', 9: 'anon_inode:[io_uring]' } }));
-  } catch (err) {
-    assert.deepEqual((err as LockdownRefusedError).fds, [7, 9]);
-    assert.equal((err as LockdownRefusedError).code, 'EBUSY');
-  }
+  assert.throws(() => checkNoIoUring(fakeNative({ fds: { 7: 'anon_inode:[io_uring]', 9: 'anon_inode:[io_uring]' } })), (err) => {
+    assert.ok(err instanceof LockdownRefusedError, String(err));
+    assert.deepEqual(err.fds, [7, 9]);
+    assert.equal(err.code, 'EBUSY');
+    return true;
+  });
 });

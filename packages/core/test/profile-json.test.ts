@@ -59,7 +59,7 @@ describe('profile JSON', () => {
   });
 
   it('reports JSON mistakes and model mistakes together, once each', () => {
-    try {
+    const input = () =>
       profileFromJSON({
         defaultAction: 'alow',
         arches: ['amd64'],
@@ -68,9 +68,8 @@ describe('profile JSON', () => {
           { syscalls: ['opnat'], action: 'errno(EPERM)', conditions: [{ arg: 0, op: 'eq', value: '0xZZ', width: 64 }] },
         ],
       });
-      assert.fail('accepted');
-    } catch (err) {
-      assert.ok(err instanceof ProfileError);
+    assert.throws(input, (err) => {
+      assert.ok(err instanceof ProfileError, String(err));
       assert.deepEqual(err.problems, [
         'defaultAction: unknown action "alow": use allow, errno(EPERM), errno(13), killProcess, killThread, trap, log, notify or trace(n)',
         'rules[0].action: must be an action string such as "allow" or "errno(EPERM)", got the number 42',
@@ -78,7 +77,8 @@ describe('profile JSON', () => {
         'arches[0]: unknown arch "amd64" (did you mean "x86_64"?)',
         'rules[1].syscalls[0]: unknown syscall "opnat" (did you mean "openat"?)',
       ]);
-    }
+      return true;
+    });
   });
 
   it('refuses what is not a profile', () => {
