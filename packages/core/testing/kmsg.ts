@@ -47,6 +47,37 @@ export function kernelLogMark(): number {
   return Math.max(0, ...readKernelLog().map(seqOf));
 }
 
+/**
+ * seccomp's records after `mark` for `pid`, once the record of the marker call `markerNr` has
+ * arrived. The kernel hands audit records to the log from a thread of its own, after the
+ * call returned, so a child that made a call and exited may not have its record in the log
+ * yet; records arrive in order, so once the marker (made last) is there, every earlier one is.
+ */
+export async function seccompRecordsUpTo(mark: number, pid: number, markerNr: number, timeoutMs = 5000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const records = seccompRecords(mark, pid);
+    if (records.some((l) => new RegExp(`\\bsyscall=${markerNr}\\b`).test(l)) || Date.now() > deadline) return records;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Runs a child whose last call (`markerNr`) is logged, and returns its records. printk lets
+ * audit records through at 10 per 5 s for the whole machine and drops the rest; if the marker
+ * never arrived, this run hit that limit, and the child runs once more, after the 5 s that
+ * seccompRecordsUpTo waited have let the window pass.
+ */
+export async function loggedChild<T extends { pid: number }>(child: () => Promise<T>, markerNr: number): Promise<{ result: T; records: string[]; markerSeen: boolean }> {
+  const hasMarker = (records: string[]) => records.some((l) => new RegExp(`\\bsyscall=${markerNr}\\b`).test(l));
+  for (let attempt = 1; ; attempt++) {
+    const mark = kernelLogMark();
+    const result = await child();
+    const records = await seccompRecordsUpTo(mark, result.pid, markerNr);
+    if (hasMarker(records) || attempt === 2) return { result, records, markerSeen: hasMarker(records) };
+  }
+}
+
 /** seccomp's records after `mark` for process `pid`, optionally only for syscall number `nr`. */
 export function seccompRecords(mark: number, pid: number, nr?: number): string[] {
   return readKernelLog()

@@ -356,10 +356,13 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     return 'survived';
   },
 
-  /** logDenials: one refused call (ptrace), reported with this process's id, for the parent to find in the kernel log. */
+  /** logDenials: one refused call (ptrace), then the marker, reported with this process's id, for the parent to find in the kernel log. */
   lockdownLogged(api, { logDenials }: { logDenials: boolean }) {
+    // A filter of its own logs getuid, the marker the parent waits for in the kernel log.
+    api.loadProfile({ defaultAction: api.Action.allow, rules: [{ syscalls: ['getuid'], action: api.Action.log }] });
     const result = api.lockdown({ logDenials });
     const ptrace = api.rawSyscall('ptrace', 16, 0x3fffffff);
+    api.rawSyscall('getuid');
     return { logDenials: result.logDenials, ptrace, pid: api.rawSyscall('getpid').ret };
   },
 

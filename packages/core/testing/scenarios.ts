@@ -78,13 +78,16 @@ export const SCENARIOS: Record<string, Scenario> = {
     // tables and the loaded libseccomp know is allowed: so getppid shows the rule's own
     // action — with the rule dropped it would answer errno 55 — while the runtime goes on.
     const filter = new api.SyscallFilter(api.Action.errno(55));
+    // getuid is logged, as the marker the parent waits for in the kernel log (kmsg.ts).
     for (const name of api.syscallNames(api.nativeArch())) {
-      if (name !== 'getppid' && api.syscallResolveName(name) >= 0) filter.addRule(api.Action.allow, name);
+      if (name !== 'getppid' && name !== 'getuid' && api.syscallResolveName(name) >= 0) filter.addRule(api.Action.allow, name);
     }
+    filter.addRule(api.Action.log, 'getuid');
     filter.addRule(act, 'getppid').load();
     report({ loaded: true, pid: api.rawSyscall('getpid').ret });
     const r = api.rawSyscall('getppid');
     report({ syscall: r });
+    api.rawSyscall('getuid');
     if (handleSigsys) return new Promise((res) => setTimeout(() => res(r), 300));
     return r;
   },
