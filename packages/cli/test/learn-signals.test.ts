@@ -114,14 +114,17 @@ function onPath(name: string): string | undefined {
 
 /**
  * The runtime's own executable: npm's bun and deno are shell and Node wrappers, which would
- * be learned (and signalled) instead of the runtime.
+ * be learned (and signalled) instead of the runtime. Bun and Deno are this workspace's own
+ * dependencies, so only Python may be missing; a binary that is there but does not run fails.
  */
-function realBinary(name: string, args: string[]): string | { skip: string } {
+function realBinary(name: string, args: string[], optional = false): string | { skip: string } {
   const found = onPath(name);
-  if (!found) return { skip: `${name} is not installed (not on PATH nor in node_modules/.bin)` };
+  if (!found && optional) return { skip: `${name} is not installed (not on PATH nor in node_modules/.bin)` };
+  assert.ok(found, `${name} is a dependency of this workspace, yet it is not in node_modules/.bin nor on PATH`);
   const r = spawnSync(found, args, { encoding: 'utf8', timeout: 30_000 });
   const path = r.stdout?.trim();
-  return r.status === 0 && path ? path : { skip: `${found} did not run: ${r.stderr || r.error?.message}` };
+  assert.ok(r.status === 0 && path, `${found} did not run: ${r.stderr || r.error?.message}`);
+  return path;
 }
 
 function cBinary(): string | { skip: string } {
@@ -136,7 +139,7 @@ const BINARIES: Record<string, () => string | { skip: string }> = {
   node: () => process.execPath,
   bun: () => realBinary('bun', ['-e', 'console.log(process.execPath)']),
   deno: () => realBinary('deno', ['eval', 'console.log(Deno.execPath())']),
-  python: () => realBinary('python3', ['-c', 'import sys; print(sys.executable)']),
+  python: () => realBinary('python3', ['-c', 'import sys; print(sys.executable)'], true),
   c: cBinary,
 };
 

@@ -1,5 +1,6 @@
 // learn → run round trips on real commands, and a command that needs more than was learned.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { json, oneLineError, scratch, seccomp } from './helpers.js';
@@ -108,22 +109,31 @@ test('presets: docker-default, and lockdown\'s node preset adapted for launching
   const d = seccomp(['run', '--preset', 'docker-default', '--', '/bin/sh', '-c', 'echo in docker-default']);
   assert.equal(d.code, 0, d.stderr);
   assert.equal(d.stdout, 'in docker-default\n');
-  // Node starts, serves HTTP and may start a program; what lockdown denies stays denied.
+  // Node starts, serves HTTP and may start a program; what lockdown denies stays denied. The
+  // probes are calls any user may make (setuid to its own uid, unshare of no namespace), and
+  // the control runs them unfiltered: so the EPERM under the preset is the filter's, as root
+  // or not. The filter refuses setuid and unshare whatever their arguments.
   const script = [
     "const http = require('http');",
     "const cp = require('child_process');",
     "const out = { child: cp.execFileSync('/bin/echo', ['child']).toString().trim() };",
-    "try { process.setuid(0); out.setuid = 'ran'; } catch (e) { out.setuid = e.code; }",
+    "try { process.setuid(process.getuid()); out.setuid = 'ran'; } catch (e) { out.setuid = e.code; }",
     "const srv = http.createServer((q, r) => r.end('served')).listen(0, '127.0.0.1', () => {",
     "  http.get({ host: '127.0.0.1', port: srv.address().port }, (res) => { let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => { out.http = b; srv.close(); console.log(JSON.stringify(out)); }); });",
     '});',
   ].join('\n');
+  const control = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(control.status, 0, control.stderr);
+  assert.deepEqual(JSON.parse(control.stdout), { child: 'child', setuid: 'ran', http: 'served' }, 'control: unfiltered, the same script may setuid');
   const n = seccomp(['run', '--preset', 'node', '--', process.execPath, '-e', script]);
   assert.equal(n.code, 0, n.stderr);
   assert.deepEqual(JSON.parse(n.stdout), { child: 'child', setuid: 'EPERM', http: 'served' });
-  const ns = seccomp(['run', '--preset', 'node', '--', '/usr/bin/unshare', '-n', '/bin/true']);
+  const unshare = ['/usr/bin/unshare', '/bin/true']; // unshare(0)
+  const unshareControl = spawnSync(unshare[0]!, unshare.slice(1), { encoding: 'utf8' });
+  assert.equal(unshareControl.status, 0, `control: unfiltered, unshare runs: ${unshareControl.stderr}`);
+  const ns = seccomp(['run', '--preset', 'node', '--', ...unshare]);
   assert.notEqual(ns.code, 0);
-  assert.match(ns.stderr, /Operation not permitted/);
+  assert.match(ns.stderr, /unshare failed: Operation not permitted/);
   const unknown = seccomp(['run', '--preset', 'nod', '--', '/bin/true']);
   assert.equal(unknown.code, 2, unknown.stderr);
   assert.match(oneLineError(unknown), /unknown preset "nod" \(did you mean "node"\?\)/);
