@@ -6,3 +6,5 @@ export { defineLockdownSuite } from './lockdown-suite.js';
 export { LOCKDOWN_SCENARIOS } from './lockdown-scenarios.js';
 export { buildAttackHelper } from './attack/build.js';
 export { defineGoldenTests, findGoldenDir, readManifest, goldenSetFor, type GoldenManifest, type GoldenSet, type GoldenFile, type GoldenOutput } from './golden.js';
+// What the CLI's tests need to tell a condition of this run from a failure.
+export { kernelLogMark, kernelLogReadable, kernelLogSince } from './kmsg.js';

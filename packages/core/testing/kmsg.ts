@@ -78,6 +78,13 @@ export async function loggedChild<T extends { pid: number }>(child: () => Promis
   }
 }
 
+/** Every message after `mark`, as text (each record's header cut off): what this run added to the log. */
+export function kernelLogSince(mark: number): string[] {
+  return readKernelLog()
+    .filter((l) => seqOf(l) > mark)
+    .map((l) => l.slice(l.indexOf(';') + 1).trimEnd());
+}
+
 /** seccomp's records after `mark` for process `pid`, optionally only for syscall number `nr`. */
 export function seccompRecords(mark: number, pid: number, nr?: number): string[] {
   return readKernelLog()
