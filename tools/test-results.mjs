@@ -36,8 +36,8 @@ function check(argv) {
   const allowed = EXPECTED_SKIPS[level];
   /** @type {string[]} */
   const problems = [];
-  /** @type {string[]} */
-  const skipLines = [];
+  /** @type {Map<string, string[]>} skipped names by run and reason, each marked expected or not */
+  const skipGroups = new Map();
   /** @type {Map<string, Map<string, import('./junit.mjs').TestCase[]>>} cases by package, then by run */
   const byPackage = new Map();
 
@@ -63,7 +63,8 @@ function check(argv) {
     if (t.fail) problems.push(`${run.pkg} on ${run.runtime}: ${t.fail} failed`);
     for (const c of cases.filter((x) => x.outcome === 'skip')) {
       const rule = allowed.find((r) => r.runs.includes(run.id) && r.name.test(c.name) && r.reason.test(c.reason));
-      skipLines.push(`  ${rule ? 'expected  ' : 'UNEXPECTED'} ${run.pkg} on ${run.runtime}: ${c.name} — ${c.reason || 'no reason recorded'}`);
+      const group = `${run.pkg} on ${run.runtime}, ${c.reason || 'no reason recorded'}`;
+      skipGroups.set(group, [...(skipGroups.get(group) ?? []), `${rule ? '' : 'UNEXPECTED: '}${c.name}`]);
       if (!rule) problems.push(`${run.pkg} on ${run.runtime}: unexpected skip as ${level}: ${c.name} — ${c.reason || 'no reason recorded'}`);
     }
     if (!byPackage.has(run.pkg)) byPackage.set(run.pkg, new Map());
@@ -75,7 +76,8 @@ function check(argv) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\nTest totals per package and runtime (JUnit in .test-results/), as ${level}:`);
   for (const r of rows) console.log(`  ${r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`);
-  if (skipLines.length) console.log(`\nSkipped (allowed as ${level}: tools/expected-skips.mjs):\n${skipLines.join('\n')}`);
+  if (skipGroups.size) console.log(`\nSkipped, by run and reason (allowed as ${level} by tools/expected-skips.mjs unless marked):`);
+  for (const [group, names] of skipGroups) console.log(`  ${group}:\n${names.map((n) => `    - ${n}`).join('\n')}`);
   if (problems.length) {
     console.error(`\nTest results: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(status || 1);

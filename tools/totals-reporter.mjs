@@ -24,6 +24,7 @@ function packageName() {
 }
 
 export default async function* totalsReporter(source) {
+  const started = performance.now();
   const totals = { tests: 0, pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
   const skipped = [];
   /** Passes every event on to the dot reporter, counting the finished tests on the way. */
@@ -51,5 +52,6 @@ export default async function* totalsReporter(source) {
   yield* dot(counted());
   if (skipped.length) yield `\n${skipped.length} skipped:\n${skipped.join('\n')}\n`;
   const counts = Object.entries(totals).map(([k, v]) => `${k} ${v}`).join(', ');
-  yield `\n${packageName()} on node ${process.version}: ${counts}\n`;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  yield `\n${packageName()} on node ${process.version}: ${counts} (${seconds} s)\n`;
 }
