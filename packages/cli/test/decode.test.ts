@@ -14,9 +14,9 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 /** Why this run cannot read the kernel log (the tests that need it skip), or undefined. */
 function kernelLogUnreadable(): string | undefined {
   const kmsg = kernelLogReadable();
-  if (!kmsg.ok) return kmsg.why;
+  if (!kmsg.ok) return `the kernel log is not readable here: ${kmsg.why}`;
   const dmesg = spawnSync('dmesg', [], { encoding: 'utf8' });
-  return dmesg.status === 0 ? undefined : `dmesg, which decode --dmesg runs, failed here: ${dmesg.error?.message ?? dmesg.stderr.trim()}`;
+  return dmesg.status === 0 ? undefined : `the kernel log is not readable here: dmesg, which decode --dmesg runs, failed (${dmesg.error?.message ?? dmesg.stderr.trim()})`;
 }
 
 /**
