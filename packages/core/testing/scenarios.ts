@@ -232,19 +232,29 @@ export const SCENARIOS: Record<string, Scenario> = {
     return out;
   },
 
-  /** A profile that fails halfway must leave the process exactly as it was. */
-  async failedBuild(api) {
+  /**
+   * A profile that fails halfway must leave the process exactly as it was. `validation`: a typo
+   * the SDK refuses before any FFI call. `libseccomp`: a profile the SDK accepts, whose mkdir
+   * rules libseccomp takes before it refuses the next rule itself — two rules with the same
+   * condition and different actions (EEXIST, which only libseccomp checks).
+   */
+  async failedBuild(api, { refusedBy }: { refusedBy: 'validation' | 'libseccomp' }) {
     const fs = await node.fs();
     const dir = await tempDir();
     const before = api.status().threads.map((t) => t.seccomp);
-    const failure = attempt(() =>
-      api.loadProfile({ defaultAction: api.Action.allow, rules: [
-        { syscalls: ['mkdir', 'mkdirat'], action: api.Action.errno('EPERM') },
-        { syscalls: ['opnat'], action: api.Action.errno('EPERM') },
-      ] }),
-    );
+    const { Action, arg } = api;
+    const refused = refusedBy === 'validation'
+      ? [{ syscalls: ['opnat'], action: Action.errno('EPERM') }]
+      : [
+        { syscalls: ['getppid'], action: Action.errno(1), conditions: [arg(0).eq(7)] },
+        { syscalls: ['getppid'], action: Action.errno(2), conditions: [arg(0).eq(7)] },
+      ];
+    const profile = { defaultAction: Action.allow, rules: [{ syscalls: ['mkdir', 'mkdirat'], action: Action.errno('EPERM') }, ...refused] };
+    // The SDK's own checks, the ones loadProfile makes before any FFI call.
+    const valid = attempt(() => api.assertNoConflicts(api.validateProfile(profile)));
+    const failure = attempt(() => api.loadProfile(profile));
     const mkdir = attempt(() => fs.mkdirSync(`${dir}/still-works`));
-    return { before, failure, after: api.status().threads.map((t) => t.seccomp), mkdir: mkdir.ok };
+    return { before, valid: valid.ok, failure, after: api.status().threads.map((t) => t.seccomp), mkdir: mkdir.ok };
   },
 
   /** What a process without a usable libseccomp sees. */

@@ -198,19 +198,30 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
     assert.match(r.released.error.message, /released/);
   });
 
-  t('a profile that fails to build leaves the process unfiltered', async () => {
-    const r = expectResult(await run('failedBuild'));
-    assert.equal(r.failure.ok, false);
-    // The profile is validated before any FFI call, so the typo is caught before libseccomp runs.
-    assert.equal(r.failure.error.name, 'ProfileError');
-    assert.match(r.failure.error.message, /opnat.*openat/);
-    // JavaScriptCore starts JIT compiler threads on demand, so under Bun the thread list may
-    // grow between the two snapshots: there, every thread before must be unfiltered too.
-    if (a.runtime === 'bun') assert.ok(r.before.every((s: number) => s === 0), JSON.stringify(r.before));
-    else assert.deepEqual(r.after, r.before);
-    assert.ok(r.after.every((s: number) => s === 0));
-    assert.equal(r.mkdir, true);
-  });
+  for (const refusedBy of ['validation', 'libseccomp'] as const) {
+    const what = refusedBy === 'validation' ? 'the SDK refuses before any FFI call' : 'libseccomp refuses halfway, after taking its first rules';
+    t(`a profile that fails to build (${what}) leaves the process unfiltered`, async () => {
+      const r = expectResult(await run('failedBuild', { refusedBy }));
+      assert.equal(r.failure.ok, false);
+      if (refusedBy === 'validation') {
+        assert.equal(r.valid, false, 'the SDK refused it');
+        assert.equal(r.failure.error.name, 'ProfileError');
+        assert.match(r.failure.error.message, /opnat.*openat/);
+      } else {
+        assert.equal(r.valid, true, "the SDK's checks accept it: only libseccomp can refuse it");
+        // libseccomp's own answer (-EEXIST from seccomp_rule_add), carried as fields.
+        assert.equal(r.failure.error.name, 'SeccompError', JSON.stringify(r.failure.error));
+        assert.match(r.failure.error.op, /^seccomp_rule_add(?:_array)?\(getppid\b/);
+        assert.deepEqual([r.failure.error.errno, r.failure.error.code], [17, 'EEXIST']);
+      }
+      // JavaScriptCore starts JIT compiler threads on demand, so under Bun the thread list may
+      // grow between the two snapshots: there, every thread before must be unfiltered too.
+      if (a.runtime === 'bun') assert.ok(r.before.every((s: number) => s === 0), JSON.stringify(r.before));
+      else assert.deepEqual(r.after, r.before);
+      assert.ok(r.after.every((s: number) => s === 0));
+      assert.equal(r.mkdir, true, 'mkdir, which the profile refused, still works');
+    });
+  }
 
   t('libseccomp missing: a SeccompUnavailableError that says how to install it', async () => {
     const r = expectResult(await run('libraryMissing', {}, { env: { SECCOMP_LIBRARY_PATH: '/nonexistent/libseccomp.so.2' } }));
