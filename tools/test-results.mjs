@@ -61,11 +61,17 @@ function check(argv) {
     rows.push([run.pkg, run.runtime, ...[t.tests, t.pass, t.fail, t.skip, t.todo].map(String)]);
     if (!t.tests) problems.push(`${run.pkg} on ${run.runtime}: no tests ran`);
     if (t.fail) problems.push(`${run.pkg} on ${run.runtime}: ${t.fail} failed`);
+    /** @type {string[]} */
+    const unexpected = [];
     for (const c of cases.filter((x) => x.outcome === 'skip')) {
       const rule = allowed.find((r) => r.runs.includes(run.id) && r.name.test(c.name) && r.reason.test(c.reason));
       const group = `${run.pkg} on ${run.runtime}, ${c.reason || 'no reason recorded'}`;
       skipGroups.set(group, [...(skipGroups.get(group) ?? []), `${rule ? '' : 'UNEXPECTED: '}${c.name}`]);
-      if (!rule) problems.push(`${run.pkg} on ${run.runtime}: unexpected skip as ${level}: ${c.name} — ${c.reason || 'no reason recorded'}`);
+      if (!rule) unexpected.push(c.name);
+    }
+    if (unexpected.length) {
+      const some = unexpected.slice(0, 3).map((n) => `"${n}"`).join(', ') + (unexpected.length > 3 ? `, and ${unexpected.length - 3} more` : '');
+      problems.push(`${run.pkg} on ${run.runtime}: ${unexpected.length} skip${unexpected.length > 1 ? 's' : ''} not allowed as ${level} (marked UNEXPECTED above): ${some}`);
     }
     if (!byPackage.has(run.pkg)) byPackage.set(run.pkg, new Map());
     byPackage.get(run.pkg)?.set(run.runtime, cases);
