@@ -6,7 +6,10 @@
  * test itself cannot change (no capabilities, no readable kernel log).
  */
 
-/** Every test run: its result file's id, its package and the runtime it runs under. */
+/**
+ * Every test run: its result file's id, its package and the runtime it runs under.
+ * @type {{ id: string, pkg: string, runtime: 'node' | 'bun' | 'deno' }[]}
+ */
 export const RUNS = [
   // Pure TypeScript unit tests (node:test API): the same files under all three runners.
   { id: 'core.node', pkg: '@seccomp/core', runtime: 'node' },

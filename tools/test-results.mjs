@@ -21,6 +21,7 @@ import { EXPECTED_SKIPS, RUNS } from './expected-skips.mjs';
 import { parseJUnit, totals } from './junit.mjs';
 
 const DIR = new URL('../.test-results/', import.meta.url);
+const HEADER = ['package', 'runtime', 'tests', 'pass', 'fail', 'skip', 'todo'];
 
 function clear() {
   mkdirSync(DIR, { recursive: true });
@@ -42,7 +43,7 @@ function check(argv) {
   const byPackage = new Map();
 
   const files = new Set(readdirSync(DIR).filter((f) => f.endsWith('.xml')));
-  const rows = [['package', 'runtime', 'tests', 'pass', 'fail', 'skip', 'todo']];
+  const rows = [HEADER];
   for (const run of RUNS) {
     const file = `${run.id}.xml`;
     if (!files.delete(file)) {
@@ -79,9 +80,9 @@ function check(argv) {
   for (const f of files) problems.push(`.test-results/${f} belongs to no run in tools/expected-skips.mjs: list the run there`);
   problems.push(...skipsThatDiffer(byPackage));
 
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   console.log(`\nTest totals per package and runtime (JUnit in .test-results/), as ${level}:`);
-  for (const r of rows) console.log(`  ${r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')}`);
+  for (const r of rows) console.log(`  ${r.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);
   if (skipGroups.size) console.log(`\nSkipped, by run and reason (allowed as ${level} by tools/expected-skips.mjs unless marked):`);
   for (const [group, names] of skipGroups) console.log(`  ${group}:\n${names.map((n) => `    - ${n}`).join('\n')}`);
   if (problems.length) {

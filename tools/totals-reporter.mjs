@@ -23,9 +23,13 @@ function packageName() {
   }
 }
 
+/** @typedef {import('node:test/reporters').TestEvent} TestEvent */
+
+/** @param {AsyncIterable<TestEvent>} source node:test's events */
 export default async function* totalsReporter(source) {
   const started = performance.now();
   const totals = { tests: 0, pass: 0, fail: 0, skipped: 0, todo: 0, cancelled: 0 };
+  /** @type {string[]} */
   const skipped = [];
   /** Passes every event on to the dot reporter, counting the finished tests on the way. */
   async function* counted() {
@@ -34,13 +38,16 @@ export default async function* totalsReporter(source) {
       yield event;
     }
   }
+  /** @param {TestEvent} event */
   function count(event) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') return;
     const { skip, todo, name, file, details } = event.data;
     if (details?.type === 'suite') return;
     totals.tests++;
     if (event.type === 'test:fail') {
-      if (details?.error?.failureType === 'cancelledByParent') totals.cancelled++;
+      // node:test's own errors carry why the test failed; a cancelled one did not get to run.
+      const failureType = /** @type {{ failureType?: string } | undefined} */ (event.data.details.error)?.failureType;
+      if (failureType === 'cancelledByParent') totals.cancelled++;
       else totals.fail++;
     } else if (skip !== undefined && skip !== false) {
       totals.skipped++;
