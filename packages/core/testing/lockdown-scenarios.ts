@@ -311,17 +311,22 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     return { result, library, ptrace, http, allFiltered: api.status().allFiltered };
   },
 
-  /** dryRun: the filters are in place and log, but nothing is refused. */
+  /**
+   * dryRun: the filters are in place and log, but nothing is refused. The last call, a ptrace
+   * lockdown would refuse, is the marker the parent waits for in the kernel log (kmsg.ts).
+   */
   lockdownDryRun(api) {
     const result = api.lockdown({ dryRun: true });
-    return {
+    const out = {
       result,
+      pid: api.rawSyscall('getpid').ret,
       personality: api.rawSyscall('personality', 0xffffffff),
       packet: closeFd(api, api.rawSyscall('socket', 17, 3, 0)),
       // AF_UNIX with SOCK_RAW (the kernel makes it a datagram socket): refused by lockdown, open to any user.
       unixRaw: closeFd(api, api.rawSyscall('socket', 1, 3, 0)),
       allFiltered: api.status().allFiltered,
     };
+    return { ...out, ptrace: api.rawSyscall('ptrace', 16, 0x3fffffff) };
   },
 
   /** action killProcess: io_uring still answers EPERM (never killed), ptrace kills. */

@@ -18,14 +18,69 @@ const EPERM = 1;
 const ENOSYS = 38;
 const ERRNO: Record<string, number> = { EPERM, ENOSYS, EBADF: 9, EACCES: 13, EINVAL: 22 };
 
-/** The names of the attacks a run tries: the list itself, filtered as the scenario filters it. */
+/**
+ * Every attack attacks.ts makes, by name, written out by hand so that one deleted there (or
+ * skipped by the scenario) fails the exact lists below; and what the control run, without
+ * lockdown, must show for each:
+ *   works    it succeeds (ret >= 0) for any user, on any Linux with openat2 (5.6);
+ *   reaches  the kernel answers with anything but EPERM/EACCES: which answer depends on its
+ *            config, modules or file system (ENOENT, EAFNOSUPPORT, ENOTTY, ENODATA, …);
+ *   kernel   the kernel itself refuses it on a read-only descriptor, with or without lockdown.
+ * Those attacks.ts marks `root` need capabilities for that (an unprivileged run skips them by
+ * name). execve and execveat replace the process: they have controls of their own.
+ */
+type Control = 'works' | 'reaches' | 'kernel';
+const ATTACKS: { always: Record<string, Control>; x86_64: Record<string, Control>; readOnlyFs: Record<string, Control>; replaces: string[] } = {
+  always: {
+    'fork': 'works', 'clone (a process: no CLONE_THREAD)': 'works', 'clone3': 'works', 'clone (CLONE_THREAD in a new network namespace)': 'reaches',
+    'ptrace(PTRACE_ATTACH)': 'reaches', 'process_vm_readv': 'works', 'process_vm_writev': 'works',
+    'mount': 'reaches', 'umount2': 'reaches', 'pivot_root': 'reaches', 'chroot': 'reaches', 'unshare': 'works', 'setns': 'reaches',
+    'bpf': 'reaches', 'perf_event_open': 'reaches', 'userfaultfd': 'reaches', 'keyctl': 'reaches', 'add_key': 'reaches', 'request_key': 'reaches',
+    'init_module': 'reaches', 'finit_module': 'reaches', 'delete_module': 'reaches', 'kexec_load': 'reaches', 'kexec_file_load': 'reaches',
+    'io_uring_setup': 'works', 'personality': 'works', 'reboot (wrong magic)': 'reaches', 'swapon': 'reaches', 'swapoff': 'reaches',
+    'setuid': 'works', 'setgid': 'works', 'setresuid': 'works',
+    'socket(AF_PACKET, SOCK_RAW)': 'works', 'socket(AF_PACKET) with garbage in the high word': 'works',
+    'socket(AF_INET, SOCK_RAW|SOCK_NONBLOCK|SOCK_CLOEXEC, ICMP)': 'works', 'socket(AF_INET6, SOCK_RAW)': 'works', 'open_by_handle_at': 'reaches',
+    'socket(AF_INET, SOCK_PACKET, ETH_P_ALL)': 'works', 'socket(AF_INET6, SOCK_PACKET)': 'reaches', 'socket(AF_UNIX, SOCK_PACKET|SOCK_CLOEXEC)': 'reaches',
+    'socket(AF_VSOCK, SOCK_STREAM)': 'reaches', 'socket(AF_VSOCK) with garbage in the high word': 'reaches', 'socket(AF_ALG, SOCK_SEQPACKET)': 'reaches',
+    'socket(AF_KEY, SOCK_RAW)': 'reaches', 'socket(AF_BLUETOOTH, SOCK_STREAM)': 'reaches', 'socket(AF_XDP, SOCK_RAW)': 'reaches', 'socket(AF_TIPC, SOCK_RDM)': 'reaches',
+    'socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE)': 'reaches', 'socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP)': 'reaches', 'socket(AF_INET, SOCK_SEQPACKET)': 'reaches',
+    'socket(AF_UNIX, SOCK_RAW)': 'works', 'socket(AF_NETLINK, SOCK_RAW, NETLINK_KOBJECT_UEVENT)': 'works',
+    'socketpair(AF_TIPC, SOCK_SEQPACKET)': 'reaches', 'socketpair(AF_UNIX, SOCK_PACKET)': 'reaches',
+    'kill(parent, 0)': 'works', 'kill(0, 0): the process group': 'works', 'kill(-1, 0): every process': 'works', 'tgkill(parent, parent, 0)': 'works',
+    'tkill(parent, 0)': 'works', 'rt_sigqueueinfo(parent, 0)': 'works', 'rt_tgsigqueueinfo(parent, parent, 0)': 'works',
+    'getpriority(PRIO_PROCESS, parent)': 'works', 'getpriority(PRIO_USER, 0)': 'works', 'setpriority(PRIO_PROCESS, parent, its own nice)': 'works',
+    'sched_setaffinity(parent, its own mask)': 'works', 'prlimit64(parent, RLIMIT_NOFILE, read only)': 'works',
+  },
+  x86_64: { vfork: 'works' },
+  readOnlyFs: {
+    'open(new file, O_WRONLY|O_CREAT)': 'works', 'openat(new file, O_CREAT)': 'works', 'openat(existing, O_WRONLY|O_TRUNC)': 'works',
+    'openat(existing, O_RDONLY|O_APPEND)': 'works', 'openat2(new file, O_WRONLY|O_CREAT)': 'works', 'creat': 'works', 'mkdir': 'works', 'unlink': 'works', 'rename': 'works',
+    'fchmod(read-only fd, 04777)': 'works', 'fchown(read-only fd, -1, -1)': 'works', 'fsetxattr(read-only fd, XATTR_REPLACE)': 'reaches', 'fremovexattr(read-only fd)': 'reaches',
+    'ioctl(read-only fd, FS_IOC_SETFLAGS, its flags)': 'reaches', 'ioctl(read-only fd, FS_IOC_FSSETXATTR, its attributes)': 'reaches',
+    'utimensat(read-only fd, NULL)': 'works', 'linkat(read-only fd, "", AT_EMPTY_PATH)': 'reaches',
+    'ftruncate(read-only fd)': 'kernel', 'fallocate(read-only fd)': 'kernel', 'write(read-only fd)': 'kernel', 'copy_file_range(into a read-only fd)': 'kernel',
+    'mmap(read-only fd, PROT_WRITE, MAP_SHARED)': 'kernel',
+  },
+  replaces: ['execve', 'execveat'],
+};
+
+/** What the control must show for each attack a run tries, filtered as the scenario filters them. */
+function expectedControls(options: { readOnlyFs: boolean; x86_64: boolean }): Record<string, Control> {
+  return { ...ATTACKS.always, ...(options.x86_64 ? ATTACKS.x86_64 : {}), ...(options.readOnlyFs ? ATTACKS.readOnlyFs : {}) };
+}
+
+/** The names of the attacks a run tries. */
 function expectedAttacks(options: { readOnlyFs: boolean; x86_64: boolean; lock: boolean }): string[] {
-  const paths = { newFile: '/x', existing: '/x', unlinkVictim: '/x', renameVictim: '/x' };
-  const targets = { ppid: 1, parentPriority: 20, parentAffinity: new Uint8Array(8), readOnlyFd: 3, fileFlags: new Uint8Array(8), fileAttr: new Uint8Array(28) };
-  return attacks(paths, targets)
-    .filter((a) => !(a.readOnlyFs && !options.readOnlyFs) && !(a.x86_64 && !options.x86_64) && !(a.replaces && !options.lock))
-    .map((a) => a.name)
-    .sort();
+  return [...Object.keys(expectedControls(options)), ...(options.lock ? ATTACKS.replaces : [])].sort();
+}
+
+/** The runtime-API attacks a run tries (lockdown-scenarios.ts, runtimeAttacks), by name. */
+function expectedApis(runtime: SuiteAdapter['runtime'], readOnlyFs: boolean): string[] {
+  const spawns = { node: [], bun: ['Bun.spawnSync', 'Bun.spawn'], deno: ['Deno.Command.outputSync', 'Deno.Command.spawn'] }[runtime];
+  const writes = { node: [], bun: ['Bun.write(new file)'], deno: ['Deno.writeTextFile(new file)'] }[runtime];
+  const files = ['fs.writeFileSync(new file)', 'fs.promises.writeFile(new file)', 'fs.mkdirSync', 'fs.appendFileSync(existing)', ...writes];
+  return ['child_process.execSync', 'child_process.spawn', 'child_process.exec', ...spawns, ...(readOnlyFs ? files : [])].sort();
 }
 
 /**
@@ -104,6 +159,7 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
         assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] });
       }
       assert.deepEqual(Object.keys(r.raw).sort(), expectedAttacks({ readOnlyFs, x86_64, lock: true }), 'every attack ran');
+      assert.deepEqual(Object.keys(r.apis).sort(), expectedApis(a.runtime, readOnlyFs), 'every runtime-API attack ran');
       for (const [name, res] of Object.entries<any>(r.apis)) {
         assert.equal(res.ran, false, `${name}: the program ran`);
         // Deno's node:child_process drops the spawn error's code (Deno 2.9: "Command failed"
@@ -120,18 +176,25 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
     });
   }
 
-  t('control: without lockdown every attack reaches the kernel (no EPERM) and the runtime APIs run programs', async () => {
+  t('control: without lockdown every attack reaches the kernel (no EPERM), most succeed, and the runtime APIs run programs', async () => {
     const r = resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: false, readOnlyFs: true }));
     assert.equal(r.result, undefined);
+    const controls = expectedControls({ readOnlyFs: true, x86_64 });
     assert.deepEqual(Object.keys(r.raw).sort(), expectedAttacks({ readOnlyFs: true, x86_64, lock: false }), 'every attack ran');
     const rootOnly = new Set(attacksNeedingRoot());
+    let checked = 0;
     for (const [name, res] of Object.entries<any>(r.raw)) {
-      if (res.kernel) assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] }, 'the kernel refuses it on a read-only descriptor');
-      else if (root || !rootOnly.has(name)) assert.ok(res.errno !== EPERM && res.errno !== 13, `${name} must not be refused by the kernel itself: ${JSON.stringify(res)}`);
+      const control = controls[name]!;
+      assert.equal(control === 'kernel', res.kernel === true, `${name}: attacks.ts and this table agree on whether the kernel refuses it`);
+      if (control === 'kernel') assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] }, 'the kernel refuses it on a read-only descriptor');
+      else if (!root && rootOnly.has(name)) continue; // a named skip: the kernel refuses it to this user
+      else if (control === 'works') assert.ok(res.ret >= 0, `${name} works without lockdown: ${JSON.stringify(res)}`);
+      else assert.ok(res.errno !== EPERM && res.errno !== 13, `${name} must not be refused by the kernel itself: ${JSON.stringify(res)}`);
+      checked++;
     }
-    const succeeded = ['fork', 'clone (a process: no CLONE_THREAD)', 'clone3', 'io_uring_setup', 'socket(AF_PACKET, SOCK_RAW)', 'socket(AF_PACKET) with garbage in the high word', 'setuid', 'unshare'];
-    if (x86_64) succeeded.push('vfork');
-    for (const name of succeeded.filter((n) => root || !rootOnly.has(n))) assert.ok(r.raw[name].ret >= 0, `${name} works without lockdown: ${JSON.stringify(r.raw[name])}`);
+    const skipped = root ? 0 : Object.keys(controls).filter((n) => rootOnly.has(n) && controls[n] !== 'kernel').length;
+    assert.equal(checked + skipped, Object.keys(controls).length, 'every attack was judged');
+    assert.deepEqual(Object.keys(r.apis).sort(), expectedApis(a.runtime, true), 'every runtime-API attack ran');
     for (const [name, res] of Object.entries<any>(r.apis)) assert.deepEqual(res, { outcome: 'ran', ran: true }, `${name} works without lockdown`);
     assertStillServing(a.runtime, r.normal);
     assert.ok(r.normal.status.threads.every((th: { seccomp: number }) => th.seccomp === 0));
@@ -303,13 +366,28 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
   });
 
   if (!root) a.skip?.(`[${a.runtime}] lockdown: dryRun lets a packet socket through`, unprivileged);
+  // What dryRun is for: each call lockdown would refuse runs, and is logged (SECCOMP_RET_LOG);
+  // only the kernel log shows the logging.
+  const dryRunLog = kernelLogReadable();
+  if (!dryRunLog.ok) a.skip?.(`[${a.runtime}] lockdown: dryRun: the kernel log shows each call it let through`, dryRunLog.why);
   t('dryRun installs logging filters that refuse nothing', async () => {
-    const r = resultOf(await run('lockdownDryRun'));
+    const nr = (name: string) => resolveSyscall(name, a.arch as ArchName);
+    const child = async () => resultOf(await run('lockdownDryRun'));
+    const { result: r, records, markerSeen } = dryRunLog.ok ? await loggedChild(child, nr('ptrace')) : { result: await child(), records: [], markerSeen: false };
     assert.equal(r.result.dryRun, true);
     assert.equal(r.allFiltered, true);
     assert.equal(r.personality.errno, 0);
     assert.ok(r.unixRaw.ret >= 0, `an argument-checked socket form lockdown refuses, open to any user: ${JSON.stringify(r.unixRaw)}`);
     if (root) assert.ok(r.packet.ret >= 0, JSON.stringify(r.packet));
+    assert.notEqual(r.ptrace.errno, EPERM, `ptrace ran: ${JSON.stringify(r.ptrace)}`);
+    if (!dryRunLog.ok) return; // the named skip above
+    assert.ok(markerSeen, `the marker (ptrace, the child's last call) reached the log:\n${records.join('\n')}`);
+    const logged = (name: string) => records.filter((l) => new RegExp(`\\bsyscall=${nr(name)}\\b`).test(l) && / code=0x7ffc0000\b/.test(l)).length;
+    // personality and ptrace: the main filter's default; the two sockets (AF_PACKET, and
+    // AF_UNIX SOCK_RAW): the argument filter's. The filter runs before the kernel checks
+    // capabilities, so the packet socket is logged for any user.
+    const counts = { personality: logged('personality'), socket: logged('socket'), ptrace: logged('ptrace') };
+    assert.deepEqual(counts, { personality: 1, socket: 2, ptrace: 1 }, `records with the log action (code=0x7ffc0000):\n${records.join('\n')}`);
   });
 
   t('action killProcess: a denied call kills the process, io_uring still gets EPERM', async () => {
