@@ -7,17 +7,15 @@ import { archInfo } from '../src/arch.js';
 import { InvalidBpfError, UnknownSyscallError } from '../src/errors.js';
 import { resolveSyscall } from '../src/syscalls/index.js';
 import {
-  BPF_A, BPF_ABS, BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET,
-  BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC, BPF_MUL, BPF_NEG, BPF_OR, BPF_RET, BPF_RSH, BPF_ST,
-  BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA, BPF_W, BPF_X, BPF_XOR,
+  BPF_JEQ, BPF_JGE, BPF_JMP, BPF_JSET, BPF_K, BPF_LDX, BPF_MEM, BPF_MISC, BPF_ST, BPF_TXA,
   emulate, jump, kernelAction, prepare, run, runPrepared, runTraced, stmt,
 } from '../src/bpf/index.js';
+import {
+  ACTION_CASES, ALU_CASES, aluK, aluX, DIVIDE_BY_X_ZERO, JA_SKIP, JUMP_CASES, jumpK, jumpX, LEN_A, LEN_X, ld, LOAD_ARG_WORDS,
+  LOAD_ARGS, neg, NEG_CASES, NOT_TAKEN, ret, RET_A, RET_A_ERRNO, SCRATCH, SHIFT_BY_X_CASES, shiftX, TAKEN, TAX_TXA,
+  UNKNOWN_ACTIONS, X_AT_START,
+} from './bpf-programs.js';
 
-const ld = (k: number): SockFilter => stmt(BPF_LD | BPF_W | BPF_ABS, k);
-const ret = (k: number): SockFilter => stmt(BPF_RET | BPF_K, k);
-const RET_A = stmt(BPF_RET | BPF_A);
-const imm = (k: number): SockFilter => stmt(BPF_LD | BPF_IMM, k);
-const immX = (k: number): SockFilter => stmt(BPF_LDX | BPF_IMM, k);
 const ALLOW = 0x7fff0000;
 const KILL = 0x80000000;
 
@@ -26,115 +24,71 @@ const go = (program: SockFilter[], input: Partial<Parameters<typeof emulate>[1]>
   emulate(program, { arch: 'x86_64', syscall: 0, ...input });
 
 describe('emulate: every instruction', () => {
-  const aluCases: [string, number, number, number, number][] = [
-    ['ADD wraps', BPF_ADD, 0xffffffff, 2, 1],
-    ['SUB wraps', BPF_SUB, 1, 2, 0xffffffff],
-    ['MUL keeps the low 32 bits', BPF_MUL, 0x10001, 0x10001, 0x20001],
-    ['MUL of large values', BPF_MUL, 0xffffffff, 0xffffffff, 1],
-    ['DIV truncates', BPF_DIV, 7, 2, 3],
-    ['DIV is unsigned', BPF_DIV, 0xfffffffe, 2, 0x7fffffff],
-    ['AND', BPF_AND, 0xf0f0f0f0, 0xff00ff00, 0xf000f000],
-    ['OR', BPF_OR, 0xf0f0f0f0, 0x0f000000, 0xfff0f0f0],
-    ['XOR', BPF_XOR, 0xffffffff, 0x0000ffff, 0xffff0000],
-    ['LSH drops high bits', BPF_LSH, 0x80000001, 1, 2],
-    ['LSH by 31', BPF_LSH, 1, 31, 0x80000000],
-    ['RSH is logical', BPF_RSH, 0x80000000, 31, 1],
-  ];
-  for (const [name, op, a, operand, want] of aluCases) {
+  // The programs and the values claimed for them live in bpf-programs.ts: bpf-kernel.test.ts
+  // runs the same programs in the kernel and requires the same answers.
+  for (const [name, op, a, operand, want] of ALU_CASES) {
     it(`ALU ${name} (K and X)`, () => {
-      const withK = go([imm(a), stmt(BPF_ALU | op | BPF_K, operand), RET_A]);
+      const withK = go(aluK(op, a, operand));
       assert.deepEqual([withK.value, withK.instructions, withK.path], [want, 3, [0, 1, 2]]);
-      const withX = go([imm(a), immX(operand), stmt(BPF_ALU | op | BPF_X), RET_A]);
-      assert.equal(withX.value, want);
+      assert.equal(go(aluX(op, a, operand)).value, want);
     });
   }
 
   it('ALU NEG', () => {
-    assert.equal(go([imm(1), stmt(BPF_ALU | BPF_NEG), RET_A]).value, 0xffffffff);
-    assert.equal(go([imm(0), stmt(BPF_ALU | BPF_NEG), RET_A]).value, 0);
-    assert.equal(go([imm(0x80000000), stmt(BPF_ALU | BPF_NEG), RET_A]).value, 0x80000000);
+    for (const [a, want] of NEG_CASES) assert.equal(go(neg(a)).value, want);
   });
 
   it('shifts by X use its low 5 bits', () => {
-    assert.equal(go([imm(1), immX(33), stmt(BPF_ALU | BPF_LSH | BPF_X), RET_A]).value, 2);
-    assert.equal(go([imm(0x80000000), immX(63), stmt(BPF_ALU | BPF_RSH | BPF_X), RET_A]).value, 1);
+    for (const [op, a, x, want] of SHIFT_BY_X_CASES) assert.equal(go(shiftX(op, a, x)).value, want);
   });
 
   it('dividing by an X of 0 ends the filter with 0 (KILL_THREAD)', () => {
-    const r = go([imm(5), immX(0), stmt(BPF_ALU | BPF_DIV | BPF_X), ret(ALLOW)]);
+    const r = go(DIVIDE_BY_X_ZERO);
     assert.deepEqual(r, { action: Action.killThread, value: 0, instructions: 3, path: [0, 1, 2] });
   });
 
   it('LEN loads sizeof(struct seccomp_data) into A or X', () => {
-    assert.equal(go([stmt(BPF_LD | BPF_W | BPF_LEN), RET_A]).value, 64);
-    assert.equal(go([stmt(BPF_LDX | BPF_W | BPF_LEN), stmt(BPF_MISC | BPF_TXA), RET_A]).value, 64);
+    assert.equal(go(LEN_A).value, 64);
+    assert.equal(go(LEN_X).value, 64);
   });
 
   it('A and X start at 0', () => {
     assert.equal(go([RET_A]).value, 0);
-    assert.equal(go([stmt(BPF_MISC | BPF_TXA), RET_A]).value, 0);
+    assert.equal(go(X_AT_START).value, 0);
   });
 
   it('TAX and TXA copy between the registers', () => {
-    assert.equal(go([imm(9), stmt(BPF_MISC | BPF_TAX), imm(1), stmt(BPF_ALU | BPF_ADD | BPF_X), RET_A]).value, 10);
+    assert.equal(go(TAX_TXA).value, 10);
   });
 
   it('scratch memory: ST, STX, LD|MEM, LDX|MEM', () => {
-    const program = [
-      imm(0x11), stmt(BPF_ST, 0), immX(0x22), stmt(BPF_STX, 15), imm(0), immX(0),
-      stmt(BPF_LD | BPF_MEM, 15), stmt(BPF_LDX | BPF_MEM, 0), stmt(BPF_ALU | BPF_SUB | BPF_X), RET_A,
-    ];
-    const r = go(program);
+    const r = go(SCRATCH);
     assert.equal(r.value, 0x11);
     assert.equal(r.instructions, 10);
   });
 
   it('JA skips k instructions', () => {
-    const r = go([stmt(BPF_JMP | BPF_JA, 2), ret(1), ret(2), ret(3)]);
+    const r = go(JA_SKIP);
     assert.deepEqual([r.value, r.path], [3, [0, 3]]);
   });
 
-  const jumpCases: [string, number, number, number, boolean][] = [
-    ['JEQ equal', BPF_JEQ, 5, 5, true],
-    ['JEQ different', BPF_JEQ, 5, 6, false],
-    ['JGT is unsigned', BPF_JGT, 0x80000000, 1, true],
-    ['JGT equal', BPF_JGT, 7, 7, false],
-    ['JGE equal', BPF_JGE, 7, 7, true],
-    ['JGE below', BPF_JGE, 6, 0xffffffff, false],
-    ['JSET common bit', BPF_JSET, 0x80000001, 0x80000000, true],
-    ['JSET no common bit', BPF_JSET, 0x0f, 0xf0, false],
-  ];
-  for (const [name, op, a, b, taken] of jumpCases) {
+  for (const [name, op, a, b, taken] of JUMP_CASES) {
     it(`${name} (K and X)`, () => {
-      const withK = go([imm(a), jump(BPF_JMP | op | BPF_K, b, 1, 0), ret(0x7fff0002), ret(0x7fff0001)]);
-      assert.deepEqual([withK.value, withK.path], taken ? [0x7fff0001, [0, 1, 3]] : [0x7fff0002, [0, 1, 2]]);
-      const withX = go([imm(a), immX(b), jump(BPF_JMP | op | BPF_X, 0, 1, 0), ret(0x7fff0002), ret(0x7fff0001)]);
-      assert.equal(withX.value, taken ? 0x7fff0001 : 0x7fff0002);
+      const withK = go(jumpK(op, a, b));
+      assert.deepEqual([withK.value, withK.path], taken ? [TAKEN, [0, 1, 3]] : [NOT_TAKEN, [0, 1, 2]]);
+      assert.equal(go(jumpX(op, a, b)).value, taken ? TAKEN : NOT_TAKEN);
     });
   }
 
   it('loads every field of seccomp_data (little-endian)', () => {
-    const input = { arch: 'x86_64' as const, syscall: 'openat', ip: 0x1122334455667788n, args: [0x0000000a_0000000bn, -1, 2n ** 64n - 2n, 0, 5, 0x00000006_00000000n] };
+    const input = { arch: 'x86_64' as const, syscall: 'openat', ip: 0x1122334455667788n, args: LOAD_ARGS };
     const words = Array.from({ length: 16 }, (_, i) => emulate([ld(4 * i), RET_A], input).value);
-    assert.deepEqual(words, [
-      257, 0xc000003e, 0x55667788, 0x11223344, 0xb, 0xa, 0xffffffff, 0xffffffff, 0xfffffffe, 0xffffffff, 0, 0, 5, 0, 0, 6,
-    ]);
+    assert.deepEqual(words, [257, 0xc000003e, 0x55667788, 0x11223344, ...LOAD_ARG_WORDS]);
   });
 });
 
 describe('emulate: actions', () => {
-  const cases: [number, Action][] = [
-    [0x7fff0000, Action.allow],
-    [0x00050001, Action.errno('EPERM')],
-    [0x0005000d, Action.errno(13)],
-    [0x80000000, Action.killProcess],
-    [0x00000000, Action.killThread],
-    [0x00030000, Action.trap],
-    [0x7ffc0000, Action.log],
-    [0x7ff00007, Action.trace(7)],
-    [0x7fc00000, Action.notify],
-  ];
-  for (const [value, action] of cases) {
+  for (const [value, action] of ACTION_CASES) {
     it(`0x${value.toString(16)} is ${JSON.stringify(action)}`, () => {
       assert.deepEqual(go([ret(value)]), { action, value, instructions: 1, path: [0] });
       assert.deepEqual(kernelAction(value), action);
@@ -142,7 +96,7 @@ describe('emulate: actions', () => {
   }
 
   it('an unknown action is KILL_PROCESS, with the raw value kept', () => {
-    for (const value of [0x00010000, 0x7ffe0000, 0x80010000, 0xffff0000]) {
+    for (const value of UNKNOWN_ACTIONS) {
       const r = go([ret(value)]);
       assert.deepEqual(r.action, Action.killProcess);
       assert.equal(r.value, value >>> 0);
@@ -150,7 +104,7 @@ describe('emulate: actions', () => {
   });
 
   it('RET|A returns the computed value as an action', () => {
-    const r = go([imm(0x00050000), stmt(BPF_ALU | BPF_OR | BPF_K, 22), RET_A]);
+    const r = go(RET_A_ERRNO);
     assert.deepEqual(r.action, Action.errno('EINVAL'));
   });
 });

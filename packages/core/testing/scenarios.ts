@@ -30,6 +30,57 @@ function compareCondition(api: ScenarioApi, c: CompareCase) {
   return c.op === 'maskedEq' ? b.maskedEq(BigInt(c.mask!), BigInt(c.value)) : b[c.op](BigInt(c.value));
 }
 
+/** What the raw loader needs from linux/seccomp.h and linux/prctl.h. */
+const SECCOMP_SET_MODE_FILTER = 1;
+const SECCOMP_FILTER_FLAG_NEW_LISTENER = 8;
+const PR_SET_NO_NEW_PRIVS = 38;
+/** Room for the longest program a test hands the kernel (4097 instructions of 8 bytes). */
+const RAW_BYTES = 40960;
+
+function must(r: { ret: number; errno: number }, what: string): number {
+  if (r.ret === -1) throw new Error(`${what} failed: errno ${r.errno}`);
+  return r.ret;
+}
+
+/**
+ * A place the kernel can read a program from, and its address: rawSyscall passes a
+ * Uint8Array's address but never reveals it, so the bytes go through a pipe into memory this
+ * child mapped itself, at the address mmap returned.
+ */
+function rawMemory(api: ScenarioApi): (bytes: Uint8Array) => bigint {
+  const address = BigInt(must(api.rawSyscall('mmap', 0, RAW_BYTES, 3 /* READ|WRITE */, 0x22 /* PRIVATE|ANONYMOUS */, -1, 0), 'mmap'));
+  const fds = new Int32Array(2);
+  must(api.rawSyscall('pipe2', new Uint8Array(fds.buffer), 0), 'pipe2');
+  return (bytes) => {
+    if (bytes.length > RAW_BYTES) throw new RangeError(`${bytes.length} bytes do not fit in ${RAW_BYTES}`);
+    if (bytes.length && must(api.rawSyscall('write', fds[1]!, bytes, bytes.length), 'write') !== bytes.length) throw new Error('short write');
+    if (bytes.length && must(api.rawSyscall('read', fds[0]!, address, bytes.length), 'read') !== bytes.length) throw new Error('short read');
+    return address;
+  };
+}
+
+/** seccomp(SECCOMP_SET_MODE_FILTER) on the bytes as given: nothing checks them before the kernel. */
+function rawLoad(api: ScenarioApi, place: (bytes: Uint8Array) => bigint, bytes: Uint8Array, flags: number) {
+  const fprog = new Uint8Array(16); // struct sock_fprog: u16 len, padding, the filter's address
+  const view = new DataView(fprog.buffer);
+  view.setUint16(0, bytes.length / 8, api.HOST_ENDIAN === 'little');
+  view.setBigUint64(8, place(bytes), api.HOST_ENDIAN === 'little');
+  return api.rawSyscall('seccomp', SECCOMP_SET_MODE_FILTER, flags, fprog);
+}
+
+const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+
+export interface KernelBpfParams {
+  /** Each program as hex (host byte order), loaded in order. */
+  programs: string[];
+  /** Syscalls by name or number, with raw 64-bit arguments (decimal or 0x). */
+  calls?: { nr: string | number; args: string[] }[];
+  /** Ask the kernel to check each program without installing it (see kernelBpf). */
+  dryRun?: boolean;
+  /** A SIGSYS listener, so a trap is survived and only a kill ends the process. */
+  handleSigsys?: boolean;
+}
+
 function errorInfo(err: unknown) {
   const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
   return { name: e.name, message: e.message, code: e.code, errno: e.errno, op: e.op, suggestions: e.suggestions, problems: e.problems };
@@ -337,6 +388,41 @@ export const SCENARIOS: Record<string, Scenario> = {
       strictMode: loop(prctlCalls, 1, () => thrown('strictMode', () => api.strictMode())),
     };
     return { done, wrong };
+  },
+
+  /**
+   * The kernel as the judge of BPF the SDK has an opinion on. Each call is made once first,
+   * unfiltered (the control); then each program is loaded with seccomp(2) directly — not
+   * through loadBpf, whose validator would refuse first — on this thread only, and the calls
+   * are made again. Every answer is reported as it comes, so a call that kills is the one
+   * after the last report. `dryRun`: a filter with a listener goes first and every load asks
+   * for a listener too; the kernel checks the program, then refuses a second listener (EBUSY)
+   * instead of installing it, so a program it accepts leaves no trace.
+   */
+  async kernelBpf(api, { programs, calls = [], dryRun, handleSigsys }: KernelBpfParams, report) {
+    if (handleSigsys) (globalThis as any).process.on('SIGSYS', () => report({ sigsys: true }));
+    const call = (c: { nr: string | number; args: string[] }) => api.rawSyscall(c.nr, ...c.args.map((a) => BigInt(a)));
+    const control = calls.map(call);
+    report({ control });
+    must(api.rawSyscall('prctl', PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 'prctl(PR_SET_NO_NEW_PRIVS)');
+    const place = rawMemory(api);
+    const flags = dryRun ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+    // RET ALLOW, the listener's filter: it never sends anything to the listener.
+    const allow = api.encodeBpf([api.stmt(api.BPF_RET | api.BPF_K, 0x7fff0000)]);
+    const listener = dryRun ? rawLoad(api, place, allow, flags) : undefined;
+    const loads = programs.map((hex, i) => {
+      const r = rawLoad(api, place, fromHex(hex), flags);
+      report({ load: i, ...r });
+      return r;
+    });
+    const results = calls.map((c, i) => {
+      const r = call(c);
+      report({ call: i, ...r });
+      return r;
+    });
+    // A signal listener runs from the event loop: give a delivered SIGSYS the time to report.
+    if (handleSigsys) await new Promise((done) => setTimeout(done, 300));
+    return { listener, control, loads, calls: results };
   },
 
   /** Loads a ready program and makes the listed raw syscalls (the corpus's kernel check). */
