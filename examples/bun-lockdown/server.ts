@@ -4,11 +4,19 @@
 // Run: bun server.ts    (self-test: node selftest.mjs)
 import { lockdown, rawSyscall, status } from '@seccomp/bun';
 
+const AF_UNIX = 1;
 const AF_INET = 2;
 const SOCK_RAW = 3;
 const IPPROTO_ICMP = 1;
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
+
+// Bun has no raw-socket API; FFI does (bun:ffi is one import away). rawSyscall stands in.
+function openSocket(domain: number, type: number, protocol: number): void {
+  const r = rawSyscall('socket', domain, type, protocol);
+  if (r.ret < 0) throw Object.assign(new Error(`socket: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
+  rawSyscall('close', r.ret);
+}
 
 /** One attempt: 403 with the error when refused, 200 when it went through (a surprise). */
 async function attempt(what: string, fn: () => unknown): Promise<Response> {
@@ -40,17 +48,17 @@ async function handle(req: Request): Promise<Response> {
       // readOnlyFs: opening a new file for writing is refused, wherever it is.
       return attempt('Bun.write', () => Bun.write(`/tmp/pwned-${process.pid}`, 'pwned'));
     case 'raw-socket':
-      // Bun has no raw-socket API; FFI does (bun:ffi is one import away). rawSyscall stands in.
-      return attempt('socket(AF_INET, SOCK_RAW)', () => {
-        const r = rawSyscall('socket', AF_INET, SOCK_RAW, IPPROTO_ICMP);
-        if (r.ret < 0) throw Object.assign(new Error(`socket: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
-        rawSyscall('close', r.ret);
-      });
+      return attempt('socket(AF_INET, SOCK_RAW)', () => openSocket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    case 'unix-raw-socket':
+      // A socket form lockdown refuses that the kernel lets any user open (as a datagram
+      // socket): unlike the raw socket, its refusal shows without CAP_NET_RAW too.
+      return attempt('socket(AF_UNIX, SOCK_RAW)', () => openSocket(AF_UNIX, SOCK_RAW, 0));
     default:
       return json(404, { error: `unknown action ${input.action}` });
   }
 }
 
 const server = Bun.serve({ port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1', fetch: handle });
-const result = lockdown({ readOnlyFs: true });
+// LOCKDOWN=off: the self-test's control, this same server unlocked, where every attack must work.
+const result = process.env.LOCKDOWN === 'off' ? null : lockdown({ readOnlyFs: true });
 console.log(JSON.stringify({ ready: true, runtime: 'bun', pid: process.pid, port: server.port, lockdown: result }));

@@ -7,11 +7,19 @@
 // refusal it prints is seccomp's. A real service adds lockdown() to narrow permissions.
 import { lockdown, rawSyscall, status } from '@seccomp/deno';
 
+const AF_UNIX = 1;
 const AF_INET = 2;
 const SOCK_RAW = 3;
 const IPPROTO_ICMP = 1;
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
+
+// Deno has no raw-socket API; FFI does (--allow-ffi). rawSyscall stands in for it.
+function openSocket(domain: number, type: number, protocol: number): void {
+  const r = rawSyscall('socket', domain, type, protocol);
+  if (r.ret < 0) throw Object.assign(new Error(`socket: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
+  rawSyscall('close', r.ret);
+}
 
 /** Deno reports a refused syscall as PermissionDenied "(os error 1)": EPERM. */
 function errorCode(err: unknown): string {
@@ -48,17 +56,17 @@ async function handle(req: Request): Promise<Response> {
       // readOnlyFs: opening a new file for writing is refused, wherever it is.
       return attempt('Deno.writeTextFile', () => Deno.writeTextFile(`/tmp/pwned-${Deno.pid}`, 'pwned'));
     case 'raw-socket':
-      // Deno has no raw-socket API; FFI does (--allow-ffi). rawSyscall stands in for it.
-      return attempt('socket(AF_INET, SOCK_RAW)', () => {
-        const r = rawSyscall('socket', AF_INET, SOCK_RAW, IPPROTO_ICMP);
-        if (r.ret < 0) throw Object.assign(new Error(`socket: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
-        rawSyscall('close', r.ret);
-      });
+      return attempt('socket(AF_INET, SOCK_RAW)', () => openSocket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    case 'unix-raw-socket':
+      // A socket form lockdown refuses that the kernel lets any user open (as a datagram
+      // socket): unlike the raw socket, its refusal shows without CAP_NET_RAW too.
+      return attempt('socket(AF_UNIX, SOCK_RAW)', () => openSocket(AF_UNIX, SOCK_RAW, 0));
     default:
       return json(404, { error: `unknown action ${input.action}` });
   }
 }
 
 const server = Deno.serve({ port: Number(Deno.env.get('PORT') ?? 0), hostname: '127.0.0.1', onListen() {} }, handle);
-const result = lockdown({ readOnlyFs: true });
+// LOCKDOWN=off: the self-test's control, this same server unlocked, where every attack must work.
+const result = Deno.env.get('LOCKDOWN') === 'off' ? null : lockdown({ readOnlyFs: true });
 console.log(JSON.stringify({ ready: true, runtime: 'deno', pid: Deno.pid, port: server.addr.port, lockdown: result }));

@@ -6,11 +6,19 @@ import { execSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { rawSyscall } from '@seccomp/node';
 
+const AF_UNIX = 1;
 const AF_INET = 2;
 const SOCK_RAW = 3;
 const IPPROTO_ICMP = 1;
 
 const reply = (statusCode, body) => ({ statusCode, body: JSON.stringify(body) });
+
+// Node has no raw-socket API; a native addon or FFI does. rawSyscall stands in for one.
+function openSocket(domain, type, protocol) {
+  const r = rawSyscall('socket', domain, type, protocol);
+  if (r.ret < 0) throw Object.assign(new Error(`socket failed: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
+  rawSyscall('close', r.ret);
+}
 
 /** Runs one attempt; a refusal is a 403 naming the error, success a 200 (the self-test calls that a surprise). */
 async function attempt(what, fn) {
@@ -45,12 +53,11 @@ export async function handler(event) {
       // readOnlyFs: opening a new file for writing is refused, wherever it is.
       return attempt('fs.writeFileSync', () => writeFileSync(`/tmp/pwned-${process.pid}`, 'pwned'));
     case 'raw-socket':
-      // Node has no raw-socket API; a native addon or FFI does. rawSyscall stands in for one.
-      return attempt('socket(AF_INET, SOCK_RAW)', () => {
-        const r = rawSyscall('socket', AF_INET, SOCK_RAW, IPPROTO_ICMP);
-        if (r.ret < 0) throw Object.assign(new Error(`socket failed: errno ${r.errno}`), { code: r.errno === 1 ? 'EPERM' : `errno ${r.errno}` });
-        rawSyscall('close', r.ret);
-      });
+      return attempt('socket(AF_INET, SOCK_RAW)', () => openSocket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+    case 'unix-raw-socket':
+      // A socket form lockdown refuses that the kernel lets any user open (as a datagram
+      // socket): unlike the raw socket, its refusal shows without CAP_NET_RAW too.
+      return attempt('socket(AF_UNIX, SOCK_RAW)', () => openSocket(AF_UNIX, SOCK_RAW, 0));
     default:
       return reply(404, { error: `unknown action ${input.action}` });
   }

@@ -16,8 +16,8 @@ function toEvent(req, body) {
 }
 
 /**
- * Serves `handler` on 127.0.0.1:`port` and calls lockdown(`options`) once listening.
- * Resolves with the port and what lockdown() installed.
+ * Serves `handler` on 127.0.0.1:`port` and calls lockdown(`options`) once listening (not at
+ * all with `lockdown: false`). Resolves with the port and what lockdown() installed (or null).
  */
 export function serveLambda(handler, { port = 0, lockdown: options = {} } = {}) {
   const server = createServer((req, res) => {
@@ -38,7 +38,7 @@ export function serveLambda(handler, { port = 0, lockdown: options = {} } = {}) 
   });
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
-      const result = lockdown(options);
+      const result = options === false ? null : lockdown(options);
       resolve({ port: server.address().port, lockdown: result });
     });
   });

@@ -5,7 +5,7 @@
 //   node selftest.mjs          the Node server, filters built with libseccomp at start-up
 //   node selftest.mjs --bpf    … and again from a precompiled lockdown.bpf (the cold-start path)
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,9 @@ export const REQUESTS = [
   { label: 'run a shell command', path: '/?action=exec&command=id', expect: 'blocked' },
   { label: 'spawn a process', path: '/?action=spawn', expect: 'blocked' },
   { label: 'write a new file', path: '/?action=write-file', expect: 'blocked' },
-  { label: 'open a raw socket', path: '/?action=raw-socket', expect: 'blocked' },
+  // The kernel itself refuses raw sockets without CAP_NET_RAW: only the control can tell whose refusal it is.
+  { label: 'open a raw socket', path: '/?action=raw-socket', expect: 'blocked', needs: { capability: 'CAP_NET_RAW', bit: 13 } },
+  { label: 'open a Unix raw socket', path: '/?action=unix-raw-socket', expect: 'blocked' },
   { label: 'say hello again', path: '/?action=hello&name=again', expect: 'allowed', check: (b) => b.message === 'hello again' },
   { label: 'still locked down', path: '/health', expect: 'allowed', check: (b) => b.locked === true },
 ];
@@ -108,12 +110,59 @@ function printTable(rows) {
   for (const r of rows) console.log(line(r));
 }
 
+/** Whether this process holds a capability (linux/capability.h bit); the servers it starts have its credentials. */
+function hasCapability(bit) {
+  const capEff = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+  return ((BigInt(`0x${capEff}`) >> BigInt(bit)) & 1n) === 1n;
+}
+
 /**
- * Starts `argv` (a server that prints a {"ready":true,…} line), runs REQUESTS against it and
- * prints the table. Returns the number of surprises.
+ * The control: the same server with LOCKDOWN=off, where every request the locked run expects
+ * blocked must go through — so a refusal there is lockdown's, not an attack that never worked
+ * (a missing program, the kernel's own refusal). A request that `needs` a capability this run
+ * lacks is refused by the kernel here too: its row in the table then proves nothing, and says
+ * so. Prints one line; returns the number of surprises and those unproven rows' reasons.
+ */
+async function runControl({ argv, cwd, env }) {
+  const { child, ready } = await startServer(argv, { cwd, env: { ...env, LOCKDOWN: 'off' } });
+  const ran = [];
+  const seen = [];
+  const unproven = new Map();
+  let surprises = 0;
+  const surprise = (text) => {
+    surprises++;
+    seen.push(`SURPRISE: ${text}`);
+  };
+  try {
+    if (ready.lockdown !== null) surprise('the control server locked itself down');
+    for (const req of REQUESTS.filter((r) => r.expect === 'blocked')) {
+      const got = await send(ready.port, req).catch((e) => ({ error: e.message }));
+      if (got.status === 200 && got.body.blocked === false) ran.push(req.label);
+      else if (req.needs && !hasCapability(req.needs.bit) && got.status === 403 && got.body.error === 'EPERM') {
+        unproven.set(req.label, `without lockdown too: this user lacks ${req.needs.capability}`);
+        seen.push(`${req.label}: refused by the kernel itself (this user lacks ${req.needs.capability})`);
+      } else surprise(`${req.label} did not run (${got.error ?? `${got.status} ${JSON.stringify(got.body)}`})`);
+    }
+    const pwned = `/tmp/pwned-${ready.pid}`;
+    if (existsSync(pwned)) rmSync(pwned, { force: true });
+    else surprise(`${pwned} was not written`);
+    const health = await send(ready.port, { path: '/health' }).catch((e) => ({ error: e.message }));
+    if (health.body?.locked !== false) surprise(`/health says ${JSON.stringify(health.body ?? health.error)}`);
+  } finally {
+    stop(child, 'SIGTERM');
+  }
+  console.log(`  control, the same server without lockdown — ran: ${ran.join(', ') || 'nothing'}`);
+  for (const line of seen) console.log(`    ${line}`);
+  return { surprises, unproven };
+}
+
+/**
+ * Starts `argv` (a server that prints a {"ready":true,…} line) once unlocked as the control,
+ * then locked: runs REQUESTS against it and prints the table. Returns the number of surprises.
  */
 export async function runSelfTest({ title, argv, cwd, env = {} }) {
   console.log(`\n${title}`);
+  const control = await runControl({ argv, cwd, env });
   const { child, ready, stderr } = await startServer(argv, { cwd, env });
   const l = ready.lockdown;
   console.log(
@@ -121,13 +170,14 @@ export async function runSelfTest({ title, argv, cwd, env = {} }) {
       `${l.syscalls.conditional} with argument checks, ${l.syscalls.denied} denied (${l.action}), ${l.filters} filters / ` +
       `${l.instructions} BPF instructions, ${l.threads} threads verified${l.readOnlyFs ? ', read-only file system' : ''}\n`,
   );
-  let surprises = 0;
+  let surprises = control.surprises;
   const rows = [];
   for (const req of REQUESTS) {
     const got = await send(ready.port, req).catch((e) => ({ error: e.message }));
     const v = verdict(req, got);
     if (!v.ok) surprises++;
-    rows.push([`${req.body ? 'POST' : 'GET '} ${req.path}  (${req.label})`, req.expect, v.seen, v.ok ? 'ok' : 'SURPRISE']);
+    const unproven = control.unproven.get(req.label);
+    rows.push([`${req.body ? 'POST' : 'GET '} ${req.path}  (${req.label})`, req.expect, v.seen, !v.ok ? 'SURPRISE' : unproven ? `ok, proves nothing here (refused ${unproven})` : 'ok']);
   }
   printTable(rows);
   const pwned = `/tmp/pwned-${ready.pid}`;

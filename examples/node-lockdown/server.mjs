@@ -8,6 +8,7 @@ import { serveLambda } from './lambda.mjs';
 
 const bpfPath = process.env.LOCKDOWN_BPF;
 // Read before lockdown: with readOnlyFs, reading stays allowed, but there is no reason to wait.
-const options = bpfPath ? { bpf: readFileSync(bpfPath) } : { readOnlyFs: true };
+// LOCKDOWN=off: the self-test's control, this same server unlocked, where every attack must work.
+const options = process.env.LOCKDOWN === 'off' ? false : bpfPath ? { bpf: readFileSync(bpfPath) } : { readOnlyFs: true };
 const { port, lockdown } = await serveLambda(handler, { port: Number(process.env.PORT ?? 0), lockdown: options });
 console.log(JSON.stringify({ ready: true, runtime: 'node', pid: process.pid, port, lockdown }));
