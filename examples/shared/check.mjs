@@ -38,21 +38,27 @@ function sections(stdout) {
 }
 
 /**
- * Problems with one section. `expected`: { title (prefix), steps (every step the child may
- * print, in order), optional (those it may not reach), verdicts (any may match) }.
+ * Problems with one section, and the exceptions it used. `expected`: { title (prefix), steps
+ * (every step the child must print, in order), exceptions (step → why this runtime may not
+ * reach it: each one named and justified where it is given), verdicts (any may match) }.
  */
 function checkSection(found, expected) {
-  if (!found) return [`${expected.title}: no such section`];
+  if (!found) return { problems: [`${expected.title}: no such section`], used: [] };
   const problems = [];
-  const optional = new Set(expected.optional ?? []);
-  for (const step of expected.steps) if (!optional.has(step) && !found.steps.includes(step)) problems.push(`missing "${step}"`);
+  const exceptions = expected.exceptions ?? {};
+  const used = [];
+  for (const step of expected.steps) {
+    if (found.steps.includes(step)) continue;
+    if (step in exceptions) used.push(`${expected.title} "${step}" not reached: ${exceptions[step]}`);
+    else problems.push(`missing "${step}"`);
+  }
   for (const step of found.steps) if (!expected.steps.includes(step)) problems.push(`unexpected "${step}"`);
   const positions = found.steps.map((s) => expected.steps.indexOf(s)).filter((p) => p >= 0);
   if (positions.some((p, i) => i > 0 && p <= positions[i - 1])) problems.push('steps out of order or repeated');
   if (!expected.verdicts.some((re) => re.test(found.verdict ?? ''))) {
     problems.push(`verdict "${found.verdict}" is not ${expected.verdicts.map(String).join(' or ')}`);
   }
-  return problems.map((p) => `${expected.title}: ${p}`);
+  return { problems: problems.map((p) => `${expected.title}: ${p}`), used };
 }
 
 /**
@@ -66,17 +72,23 @@ export function checkExample(exampleUrl, expect) {
     const r = spawnSync(exe, args, { cwd, encoding: 'utf8', timeout: 60_000 });
     const found = sections(r.stdout ?? '');
     const problems = [];
+    const used = [];
     if (r.error) problems.push(`could not run ${exe}: ${r.error.message}`);
     else {
       if (r.status !== 0) problems.push(`the demo exited with ${r.status ?? r.signal}`);
       if (r.stdout.includes('YOU SHOULD NOT SEE ME')) problems.push('a child ran past the call that should have killed it');
-      for (const e of expect(runtime)) problems.push(...checkSection(found.find((s) => s.title.startsWith(e.title)), e));
+      for (const e of expect(runtime)) {
+        const c = checkSection(found.find((s) => s.title.startsWith(e.title)), e);
+        problems.push(...c.problems);
+        used.push(...c.used);
+      }
     }
     if (problems.length) {
       failed = true;
       console.error(`✗ ${runtime}: ${args.join(' ')}\n  ${problems.join('\n  ')}\n--- stdout\n${r.stdout ?? ''}--- stderr\n${r.stderr ?? ''}`);
     } else {
       console.log(`✓ ${runtime}: ${found.map((s) => `${s.title.split(' — ')[0].replace('seed example ', '')} → ${s.verdict}`).join('; ')}`);
+      for (const u of used) console.log(`    exception: ${u}`);
     }
   }
   if (failed) process.exit(1);
