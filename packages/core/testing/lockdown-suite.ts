@@ -383,9 +383,9 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
     if (!dryRunLog.ok) return; // the named skip above
     assert.ok(markerSeen, `the marker (ptrace, the child's last call) reached the log:\n${records.join('\n')}`);
     const logged = (name: string) => records.filter((l) => new RegExp(`\\bsyscall=${nr(name)}\\b`).test(l) && / code=0x7ffc0000\b/.test(l)).length;
-    // personality and ptrace: the main filter's default; the two sockets (AF_PACKET, and
-    // AF_UNIX SOCK_RAW): the argument filter's. The filter runs before the kernel checks
-    // capabilities, so the packet socket is logged for any user.
+    // personality and ptrace, denied outright, and the two socket forms the argument filter
+    // refuses (AF_PACKET, AF_UNIX SOCK_RAW): one record each. The filters run before the
+    // kernel checks capabilities, so the packet socket is logged for any user.
     const counts = { personality: logged('personality'), socket: logged('socket'), ptrace: logged('ptrace') };
     assert.deepEqual(counts, { personality: 1, socket: 2, ptrace: 1 }, `records with the log action (code=0x7ffc0000):\n${records.join('\n')}`);
   });
