@@ -11,7 +11,9 @@
  * @type {{ id: string, pkg: string, runtime: 'node' | 'bun' | 'deno' }[]}
  */
 export const RUNS = [
-  // Pure TypeScript unit tests (node:test API): the same files under all three runners.
+  // Unit tests (node:test API): the same files under all three runners, but for
+  // bpf-kernel.test.ts, which asks the kernel through Node children (the runner's runtime
+  // does not matter there, and Bun and Deno children would test another program).
   { id: 'core.node', pkg: '@seccomp/core', runtime: 'node' },
   { id: 'core.bun', pkg: '@seccomp/core', runtime: 'bun' },
   { id: 'core.deno', pkg: '@seccomp/core', runtime: 'deno' },
