@@ -49,8 +49,9 @@ export function parseJUnit(xml, runtime) {
       const message = attr('message');
       const todo = attr('type') === 'todo' || message === 'TODO';
       current.outcome = todo ? 'todo' : 'skip';
-      // node writes message="true" for a skip given no reason.
-      if (!todo && message !== 'true') current.reason = message;
+      // node writes message="true" for a skip given no reason, and escapes a quote twice
+      // (&amp;quot;), so one is still escaped after parsing.
+      if (!todo && message !== 'true') current.reason = runtime === 'node' ? message.replaceAll('&quot;', '"') : message;
     }
   };
   parser.onclosetag = (name) => {
