@@ -1,0 +1,94 @@
+/**
+ * Plans → assembler: the arch check, one dispatch per audit arch, then each conditional
+ * syscall's rules. A rule's tests run in order; a failing test falls to the next rule, the
+ * last rule's failure to the default return.
+ */
+import { encodeAction } from '../actions.js';
+import type { Endian } from '../arch.js';
+import { BPF_JEQ, BPF_JGE, BPF_JGT } from '../bpf/opcodes.js';
+import type { Assembler, Label } from './asm.js';
+import type { ArgTest } from './conditions.js';
+import type { RulePlan, SyscallPlan } from './lower.js';
+
+/** struct seccomp_data: nr at 0, arch at 4, instruction_pointer at 8, args from 16. */
+export const OFFSET_NR = 0;
+export const OFFSET_ARCH = 4;
+const OFFSET_ARGS = 16;
+
+function argOffsets(arg: number, endian: Endian): { lo: number; hi: number } {
+  const base = OFFSET_ARGS + 8 * arg;
+  return endian === 'little' ? { lo: base, hi: base + 4 } : { lo: base + 4, hi: base };
+}
+
+const LO = (v: bigint): number => Number(v & 0xffffffffn);
+const HI = (v: bigint): number => Number((v >> 32n) & 0xffffffffn);
+
+/** Emits `if (A & mask) == datum goto pass else fail` for one word; a full mask needs no AND. */
+function maskedWord(asm: Assembler, offset: number, mask: number, datum: number, pass: Label, fail: Label): void {
+  asm.load(offset);
+  if (mask >>> 0 !== 0xffffffff) asm.and(mask);
+  asm.branch(BPF_JEQ, datum, pass, fail);
+}
+
+/** The 64-bit ordering `A > R` (or `>=` when `orEqual`): high words decide unless equal. */
+function above64(asm: Assembler, off: { lo: number; hi: number }, datum: bigint, orEqual: boolean, pass: Label, fail: Label): void {
+  const same = asm.label();
+  const low = asm.label();
+  asm.load(off.hi);
+  asm.branch(BPF_JGT, HI(datum), pass, same);
+  asm.place(same);
+  asm.branch(BPF_JEQ, HI(datum), low, fail);
+  asm.place(low);
+  asm.load(off.lo);
+  asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(datum), pass, fail);
+}
+
+function emitTest(asm: Assembler, t: ArgTest, endian: Endian, pass: Label, fail: Label): void {
+  const off = argOffsets(t.arg, endian);
+  // lt, le and ne are the negations of ge, gt and eq: same code, exits swapped.
+  const negated = t.op === 'lt' || t.op === 'le' || t.op === 'ne';
+  const [yes, no] = negated ? [fail, pass] : [pass, fail];
+  if (t.op === 'maskedEq') {
+    if (t.bits === 64 && HI(t.mask) !== 0) {
+      const low = LO(t.mask) !== 0 ? asm.label() : pass;
+      maskedWord(asm, off.hi, HI(t.mask), HI(t.datum), low, fail);
+      if (low === pass) return;
+      asm.place(low);
+    }
+    maskedWord(asm, off.lo, LO(t.mask), LO(t.datum), pass, fail);
+    return;
+  }
+  if (t.op === 'eq' || t.op === 'ne') {
+    if (t.bits === 64) {
+      const low = asm.label();
+      maskedWord(asm, off.hi, 0xffffffff, HI(t.datum), low, no);
+      asm.place(low);
+    }
+    maskedWord(asm, off.lo, 0xffffffff, LO(t.datum), yes, no);
+    return;
+  }
+  const orEqual = t.op === 'ge' || t.op === 'lt';
+  if (t.bits === 64) return above64(asm, off, t.datum, orEqual, yes, no);
+  asm.load(off.lo);
+  asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(t.datum), yes, no);
+}
+
+function emitRule(asm: Assembler, rule: RulePlan, endian: Endian, fail: Label): void {
+  const pass = asm.ret(encodeAction(rule.action), rule.rule);
+  rule.tests.forEach((t, i) => {
+    const last = i === rule.tests.length - 1;
+    const next = last ? pass : asm.label();
+    emitTest(asm, t, endian, next, fail);
+    if (!last) asm.place(next);
+  });
+}
+
+/** A conditional syscall's block at `entry`: its rules in order, then the default. */
+export function emitSyscall(asm: Assembler, plan: SyscallPlan, endian: Endian, entry: Label, fallback: Label): void {
+  asm.place(entry);
+  plan.rules.forEach((rule, i) => {
+    const fail = i === plan.rules.length - 1 ? fallback : asm.label();
+    emitRule(asm, rule, endian, fail);
+    if (fail !== fallback) asm.place(fail);
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * Profile → per-arch plans: which rules apply to which syscall number, with conditions
+ * lowered to the arch's width. libseccomp's collapsing rules are reproduced (see
+ * profile/conflicts.ts): per syscall the first rule without conditions decides alone.
+ * What this session's compiler cannot yet express is refused with a CompileError.
+ */
+import { actionsEqual, formatAction, type Action } from '../actions.js';
+import { ARCHES, type ArchInfo, type ArchName } from '../arch.js';
+import type { Profile, Rule } from '../profile/model.js';
+import { isMultiplexedName, resolveSyscall, syscallName } from '../syscalls/index.js';
+import { lowerCondition, testsDisjoint, type ArgTest, type Bits } from './conditions.js';
+import { CompileError } from './errors.js';
+
+export interface RulePlan {
+  /** Index in `profile.rules`. */
+  readonly rule: number;
+  readonly action: Action;
+  /** All must hold; empty: the rule holds whatever the arguments. */
+  readonly tests: readonly ArgTest[];
+}
+
+export interface SyscallPlan {
+  /** What the kernel puts in seccomp_data.nr, as a u32. */
+  readonly nr: number;
+  /** In the order libseccomp would try them; a lone unconditional rule when one exists. */
+  readonly rules: readonly RulePlan[];
+}
+
+export interface ArchPlan {
+  readonly arch: ArchInfo;
+  readonly syscalls: ReadonlyMap<number, SyscallPlan>;
+}
+
+/** The arches a profile covers: its list, else the native arch (as libseccomp's default). */
+export function profileArches(profile: Profile, native: ArchName): ArchInfo[] {
+  const names = profile.arches?.length ? profile.arches : [native];
+  return [...new Set(names)].map((n) => ARCHES[n]);
+}
+
+function unsupported(feature: string, arch: ArchName, syscall: string | number, rule: number, why: string): CompileError {
+  return new CompileError({ reason: 'unsupported', feature, arch, syscall, rules: [rule] }, `rules[${rule}] (${String(syscall)} on ${arch}): ${why}; the TypeScript compiler does not support it yet`);
+}
+
+/**
+ * The number a rule's syscall has on `arch`, or undefined where libseccomp places no rule
+ * (a name the arch lacks, in a non-exact rule). A number means the native arch's syscall and
+ * is translated through its name, as libseccomp does.
+ */
+function resolveOn(syscall: string | number, rule: Rule, index: number, arch: ArchInfo, native: ArchName): number | undefined {
+  let name: string;
+  if (typeof syscall === 'number') {
+    if (syscall < 0) throw unsupported('pseudoNumber', arch.name, syscall, index, 'negative (pseudo) syscall numbers');
+    if (arch.name === native) return syscall >>> 0;
+    const known = syscallName(syscall, native);
+    if (known === undefined) throw unsupported('untranslatableNumber', arch.name, syscall, index, `syscall number ${syscall} has no name on the native arch ${native}, so it cannot be translated`);
+    name = known;
+  } else {
+    name = syscall;
+  }
+  if ((arch.socketcall !== undefined || arch.ipc !== undefined) && isMultiplexedName(name)) {
+    throw unsupported('multiplexed', arch.name, syscall, index, `"${name}" is multiplexed through socketcall(2)/ipc(2) on ${arch.name}`);
+  }
+  const nr = resolveSyscall(name, arch.name);
+  if (nr >= 0) return nr >>> 0;
+  if (rule.exact) {
+    throw new CompileError({ reason: 'noSuchSyscall', arch: arch.name, syscall, rules: [index] }, `rules[${index}]: exact rule on "${name}", which ${arch.name} does not have`);
+  }
+  return undefined;
+}
+
+function lowerRule(rule: Rule, index: number, bits: Bits): RulePlan {
+  const tests = (rule.conditions ?? []).map((c) => lowerCondition(c, bits)).filter((t): t is ArgTest => t !== undefined);
+  return { rule: index, action: rule.action, tests };
+}
+
+/** Whether no call can satisfy both rules: some argument both test with disjoint sets. */
+function rulesDisjoint(a: RulePlan, b: RulePlan): boolean {
+  return a.tests.some((ta) => b.tests.some((tb) => ta.arg === tb.arg && testsDisjoint(ta, tb)));
+}
+
+/** libseccomp's collapse, then a refusal where its merge of overlapping rules would decide. */
+function settle(rules: RulePlan[], arch: ArchName, syscall: string | number): RulePlan[] {
+  const unconditional = rules.find((r) => r.tests.length === 0);
+  if (unconditional) return [unconditional];
+  for (let i = 0; i < rules.length; i++) {
+    for (let j = i + 1; j < rules.length; j++) {
+      const a = rules[i]!;
+      const b = rules[j]!;
+      if (actionsEqual(a.action, b.action) || rulesDisjoint(a, b)) continue;
+      throw new CompileError(
+        { reason: 'overlap', arch, syscall, rules: [a.rule, b.rule] },
+        `${String(syscall)} on ${arch}: rules[${a.rule}] (${formatAction(a.action)}) and rules[${b.rule}] (${formatAction(b.action)}) may both match one call; libseccomp's verdict then depends on how it merges them, which the TypeScript compiler does not reproduce yet`,
+      );
+    }
+  }
+  return rules;
+}
+
+function checkRuleAction(profile: Profile, rule: Rule, index: number): void {
+  if (!actionsEqual(rule.action, profile.defaultAction)) return;
+  throw new CompileError({ reason: 'unsupported', feature: 'defaultActionRule', rules: [index] }, `rules[${index}]: same action as the default (${formatAction(rule.action)}); libseccomp refuses such a rule`);
+}
+
+export function planArch(profile: Profile, arch: ArchInfo, native: ArchName): ArchPlan {
+  const byNr = new Map<number, { label: string | number; rules: RulePlan[] }>();
+  profile.rules.forEach((rule, index) => {
+    checkRuleAction(profile, rule, index);
+    const plan = lowerRule(rule, index, arch.bits);
+    for (const syscall of new Set(rule.syscalls)) {
+      const nr = resolveOn(syscall, rule, index, arch, native);
+      if (nr === undefined) continue;
+      const entry = byNr.get(nr) ?? { label: syscall, rules: [] };
+      // A rule naming one syscall twice (by name and by number) is still one rule.
+      if (!entry.rules.includes(plan)) entry.rules.push(plan);
+      byNr.set(nr, entry);
+    }
+  });
+  const syscalls = new Map<number, SyscallPlan>();
+  for (const [nr, { label, rules }] of byNr) syscalls.set(nr, { nr, rules: settle(rules, arch.name, label) });
+  return { arch, syscalls };
+}
