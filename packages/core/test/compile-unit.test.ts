@@ -1,0 +1,161 @@
+// The TypeScript compiler's own guarantees: layout, long jumps, limits, refusals, provenance.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Action, arg, arg32, type Profile } from '../src/index.js';
+import { BPF_RET, bpfClass, emulate, validate } from '../src/bpf/index.js';
+import { syscallNames } from '../src/syscalls/index.js';
+import { compileProfileBpf, CompileError } from '../src/compile/index.js';
+
+const X86_64 = { nativeArch: 'x86_64' } as const;
+
+function verdict(bpf: Uint8Array, arch: 'x86_64' | 'x32' | 'x86' | 'aarch64' | 's390x', syscall: string | number, args: (bigint | number)[] = []): string {
+  const a = emulate(bpf, { arch, syscall, args }).action;
+  return a.kind === 'errno' ? `errno(${a.errno})` : a.kind;
+}
+
+function refusal(fn: () => unknown): CompileError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof CompileError) return err;
+    throw err;
+  }
+  assert.fail('expected a CompileError');
+}
+
+test('every return instruction has a provenance: a rule index, default or badArch', () => {
+  const profile: Profile = {
+    defaultAction: Action.errno(1),
+    rules: [
+      { syscalls: ['read'], action: Action.allow },
+      { syscalls: ['openat'], action: Action.trap, conditions: [arg32(0).eq(-100)] },
+    ],
+  };
+  const out = compileProfileBpf(profile, X86_64);
+  const rets = out.program.flatMap((ins, pc) => (bpfClass(ins.code) === BPF_RET ? [pc] : []));
+  assert.deepEqual([...out.provenance.keys()].sort((a, b) => a - b), rets);
+  assert.deepEqual(new Set(out.provenance.values()), new Set([0, 1, 'default', 'badArch']));
+  const path = emulate(out.bytes, { arch: 'x86_64', syscall: 'openat', args: [-100] }).path;
+  assert.equal(out.provenance.get(path.at(-1)!), 1);
+});
+
+test('x86_64 alone: x32 numbers get the bad-arch action, except -1; x32 alone refuses x86_64 numbers', () => {
+  const profile = (arches: ('x86_64' | 'x32')[]): Profile => ({
+    defaultAction: Action.errno(38), arches, rules: [{ syscalls: ['read'], action: Action.allow }], attributes: { badArchAction: Action.trap },
+  });
+  const only64 = compileProfileBpf(profile(['x86_64']), X86_64).bytes;
+  assert.equal(verdict(only64, 'x86_64', 0), 'allow');
+  assert.equal(verdict(only64, 'x86_64', 0x40000000), 'trap');
+  assert.equal(verdict(only64, 'x86_64', 0xffffffff), 'errno(38)');
+  const only32 = compileProfileBpf(profile(['x32']), X86_64).bytes;
+  assert.equal(verdict(only32, 'x32', 'read'), 'allow');
+  assert.equal(verdict(only32, 'x86_64', 0), 'trap');
+  const both = compileProfileBpf(profile(['x86_64', 'x32']), X86_64).bytes;
+  assert.equal(verdict(both, 'x86_64', 0), 'allow');
+  assert.equal(verdict(both, 'x32', 'read'), 'allow');
+  assert.equal(verdict(both, 'x32', 'write'), 'errno(38)');
+  assert.equal(verdict(both, 'aarch64', 'read'), 'trap');
+});
+
+test('64-bit comparisons check the high word; a 32-bit arch compares the low word only', () => {
+  const profile: Profile = {
+    defaultAction: Action.allow, arches: ['x86_64', 'x86'],
+    rules: [{ syscalls: ['close'], action: Action.errno(9), conditions: [arg(0).gt(0x100000000n)] }],
+  };
+  const bpf = compileProfileBpf(profile, X86_64).bytes;
+  assert.equal(verdict(bpf, 'x86_64', 'close', [0x100000001n]), 'errno(9)');
+  assert.equal(verdict(bpf, 'x86_64', 'close', [0xffffffffn]), 'allow');
+  // On x86 the datum is 0 (its low word): any non-zero low word is greater.
+  assert.equal(verdict(bpf, 'x86', 'close', [1]), 'errno(9)');
+  assert.equal(verdict(bpf, 'x86', 'close', [0x100000000n]), 'allow');
+});
+
+test('big-endian arches get big-endian bytes and the low word at offset +4', () => {
+  const profile: Profile = { defaultAction: Action.allow, arches: ['s390x'], rules: [{ syscalls: ['close'], action: Action.errno(9), conditions: [arg32(0).eq(7)] }] };
+  const out = compileProfileBpf(profile, X86_64);
+  assert.equal(out.endian, 'big');
+  assert.equal(verdict(out.bytes, 's390x', 'close', [0xffffffff00000007n]), 'errno(9)');
+  assert.equal(verdict(out.bytes, 's390x', 'close', [8]), 'allow');
+});
+
+test('the dispatch is a binary search: the longest path grows with log2 of the syscalls', () => {
+  // Every other syscall allowed, so no two neighbours merge into one stretch.
+  const names = syscallNames('x86_64').filter((_, i) => i % 2 === 0);
+  const out = compileProfileBpf({ defaultAction: Action.errno(1), rules: names.map((n) => ({ syscalls: [n], action: Action.allow })) }, X86_64);
+  let longest = 0;
+  for (const n of syscallNames('x86_64')) longest = Math.max(longest, emulate(out.bytes, { arch: 'x86_64', syscall: n }).instructions);
+  assert.ok(longest <= 4 + Math.ceil(Math.log2(2 * names.length + 3)) + 1, `longest path ${longest} for ${names.length} syscalls`);
+});
+
+test('jumps farther than 255 instructions go through trampolines, and the program stays valid', () => {
+  const names = syscallNames('x86_64').slice(0, 200);
+  const profile: Profile = {
+    defaultAction: Action.allow,
+    rules: names.map((n, i) => ({ syscalls: [n], action: Action.errno(1 + (i % 100)), conditions: [arg(0).eq(i), arg(1).ge(0x10000000fn)] })),
+  };
+  const out = compileProfileBpf(profile, X86_64);
+  assert.ok(out.program.length > 255 * 3, `${out.program.length} instructions`);
+  validate(out.program);
+  names.forEach((n, i) => {
+    assert.equal(verdict(out.bytes, 'x86_64', n, [i, 0x10000000fn]), `errno(${1 + (i % 100)})`, n);
+    assert.equal(verdict(out.bytes, 'x86_64', n, [i, 0x10000000en]), 'allow', n);
+  });
+});
+
+test('past 4096 instructions: a typed error with the length and the limit', () => {
+  const names = syscallNames('x86_64');
+  const profile: Profile = {
+    defaultAction: Action.allow,
+    rules: names.map((n) => ({ syscalls: [n], action: Action.errno(1), conditions: [arg(0).ne(1), arg(1).le(2), arg(2).gt(3), arg(3).lt(4)] })),
+  };
+  const err = refusal(() => compileProfileBpf(profile, X86_64));
+  assert.equal(err.reason, 'tooLong');
+  assert.equal(err.limit, 4096);
+  assert.ok(err.instructions! > 4096);
+});
+
+test('refusals are typed: overlapping rules, multiplexed calls, pseudo numbers, mixed byte orders', () => {
+  const overlap = refusal(() => compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).lt(10)] },
+    ],
+  }, X86_64));
+  assert.deepEqual([overlap.reason, overlap.syscall, overlap.rules], ['overlap', 'close', [0, 1]]);
+  // Disjoint conditions are fine.
+  compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).le(5)] },
+    ],
+  }, X86_64);
+  const mux = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86'], rules: [{ syscalls: ['socket'], action: Action.trap }] }, X86_64));
+  assert.deepEqual([mux.reason, mux.feature, mux.arch], ['unsupported', 'multiplexed', 'x86']);
+  const pseudo = refusal(() => compileProfileBpf({ defaultAction: Action.allow, rules: [{ syscalls: [-10166], action: Action.trap }] }, X86_64));
+  assert.equal(pseudo.feature, 'pseudoNumber');
+  const mixed = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 's390x'], rules: [] }, X86_64));
+  assert.equal(mixed.reason, 'mixedEndian');
+});
+
+test("libseccomp's collapse: the first rule without conditions decides for its syscall", () => {
+  const bpf = compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).eq(3)] },
+      { syscalls: ['close'], action: Action.trap },
+      { syscalls: ['close'], action: Action.log },
+    ],
+  }, X86_64).bytes;
+  assert.equal(verdict(bpf, 'x86_64', 'close', [3]), 'trap');
+  assert.equal(verdict(bpf, 'x86_64', 'close', [4]), 'trap');
+});
+
+test('a name an arch lacks places nothing there; an exact rule on it is refused', () => {
+  const bpf = compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 'aarch64'], rules: [{ syscalls: ['open'], action: Action.trap }] }, X86_64).bytes;
+  assert.equal(verdict(bpf, 'x86_64', 'open'), 'trap');
+  assert.equal(verdict(bpf, 'aarch64', 'openat'), 'allow');
+  const err = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['aarch64'], rules: [{ syscalls: ['open'], action: Action.trap, exact: true }] }, X86_64));
+  assert.equal(err.reason, 'noSuchSyscall');
+});
