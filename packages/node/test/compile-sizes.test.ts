@@ -62,7 +62,7 @@ function pathLength(bytes: Uint8Array, arch: ArchName, nr: number): number {
 
 /** The profile on `arches`, keeping the names those arches have (the rest name i386 calls). */
 function only(profile: Profile, arches: ArchName[]): Profile {
-  const known = new Set(arches.flatMap((a) => syscallNames(a)));
+  const known = new Set<string>(arches.flatMap((a) => syscallNames(a)));
   const rules = profile.rules
     .map((r) => ({ ...r, syscalls: r.syscalls.filter((s) => typeof s !== 'string' || known.has(s)) }))
     .filter((r) => r.syscalls.length > 0);
