@@ -135,6 +135,8 @@ test('refusals are typed: overlapping rules, multiplexed calls, pseudo numbers, 
   assert.deepEqual([mux.reason, mux.feature, mux.arch], ['unsupported', 'multiplexed', 'x86']);
   const pseudo = refusal(() => compileProfileBpf({ defaultAction: Action.allow, rules: [{ syscalls: [-10166], action: Action.trap }] }, X86_64));
   assert.equal(pseudo.feature, 'pseudoNumber');
+  const exact = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 'x32'], rules: [{ syscalls: ['read'], action: Action.trap, exact: true }] }, X86_64));
+  assert.deepEqual([exact.reason, exact.rules], ['exactOnManyArches', [0]]);
   const mixed = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 's390x'], rules: [] }, X86_64));
   assert.equal(mixed.reason, 'mixedEndian');
 });

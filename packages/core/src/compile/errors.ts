@@ -11,6 +11,8 @@ export type CompileErrorReason =
   | 'overlap'
   /** An exact rule names a syscall the arch lacks (libseccomp refuses it too). */
   | 'noSuchSyscall'
+  /** An exact rule in a profile of several arches: libseccomp takes exact rules on one arch only. */
+  | 'exactOnManyArches'
   /** Arches of both byte orders in one program: seccomp takes the program in one order. */
   | 'mixedEndian'
   /** More instructions than the kernel accepts. */

@@ -12,7 +12,7 @@ import { Assembler, type Label, type RetSource } from './asm.js';
 import { emitDispatch, segmentsFor, type Segment } from './dispatch.js';
 import { emitSyscall, OFFSET_ARCH, OFFSET_NR } from './emit.js';
 import { CompileError } from './errors.js';
-import { planArch, profileArches, type ArchPlan } from './lower.js';
+import { checkExact, planArch, profileArches, type ArchPlan } from './lower.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason } from './errors.js';
 export type { RetSource } from './asm.js';
@@ -95,6 +95,7 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
   const native = options.nativeArch ?? hostArch();
   const arches = profileArches(profile, native);
   const endian = endianOf(arches);
+  checkExact(profile, arches);
   const groups = groupByAudit(arches.map((a) => planArch(profile, a, native)));
   const asm = new Assembler();
   const def = asm.ret(encodeAction(profile.defaultAction), 'default');

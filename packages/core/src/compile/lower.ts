@@ -101,6 +101,17 @@ function checkRuleAction(profile: Profile, rule: Rule, index: number): void {
   throw new CompileError({ reason: 'unsupported', feature: 'defaultActionRule', rules: [index] }, `rules[${index}]: same action as the default (${formatAction(rule.action)}); libseccomp refuses such a rule`);
 }
 
+/** libseccomp's seccomp_rule_add_exact refuses a filter of several arches (EOPNOTSUPP). */
+export function checkExact(profile: Profile, arches: readonly ArchInfo[]): void {
+  if (arches.length < 2) return;
+  const index = profile.rules.findIndex((r) => r.exact);
+  if (index < 0) return;
+  throw new CompileError(
+    { reason: 'exactOnManyArches', rules: [index] },
+    `rules[${index}] is exact, and the profile has ${arches.length} arches (${arches.map((a) => a.name).join(', ')}); libseccomp adds exact rules to single-arch filters only`,
+  );
+}
+
 export function planArch(profile: Profile, arch: ArchInfo, native: ArchName): ArchPlan {
   const byNr = new Map<number, { label: string | number; rules: RulePlan[] }>();
   profile.rules.forEach((rule, index) => {
