@@ -73,11 +73,57 @@ export class Assembler {
   }
 
   link(): Linked {
-    const items = [...this.items];
+    const items = dropRedundantLoads(this.items);
     for (const { label, ret } of this.pool.values()) items.push({ kind: 'label', id: label }, ret);
     while (fixFarJumps(items, this)) { /* until every conditional jump reaches its targets */ }
     return encode(items);
   }
+}
+
+/**
+ * What the accumulator holds: the word loaded from seccomp_data at this offset, 'unknown'
+ * (an AND changed it, or paths disagree), or 'unreached' (no path gets here yet).
+ */
+type AccState = number | 'unknown' | 'unreached';
+
+function meet(a: AccState, b: AccState): AccState {
+  if (a === 'unreached') return b;
+  if (b === 'unreached') return a;
+  return a === b ? a : 'unknown';
+}
+
+/**
+ * Removes loads of a word the accumulator already holds on every path that reaches them
+ * (a rule failing on arg 0 falls into the next rule, which tests arg 0 again). Jumps only go
+ * forward, so one pass in program order sees every predecessor of a label before the label.
+ */
+function dropRedundantLoads(items: readonly Item[]): Item[] {
+  const atLabel = new Map<Label, AccState>();
+  const reach = (id: Label, state: AccState) => atLabel.set(id, meet(atLabel.get(id) ?? 'unreached', state));
+  const out: Item[] = [];
+  let acc: AccState = 'unknown';
+  for (const item of items) {
+    switch (item.kind) {
+      case 'label': acc = meet(acc, atLabel.get(item.id) ?? 'unreached'); break;
+      case 'ld':
+        if (acc === item.k) continue;
+        acc = item.k;
+        break;
+      case 'and': acc = 'unknown'; break;
+      case 'jmp':
+        reach(item.t, acc);
+        reach(item.f, acc);
+        acc = 'unreached';
+        break;
+      case 'ja':
+        reach(item.to, acc);
+        acc = 'unreached';
+        break;
+      case 'ret': acc = 'unreached'; break;
+    }
+    out.push(item);
+  }
+  return out;
 }
 
 /** Label → pc, and the instruction each label points at. */
