@@ -8,7 +8,7 @@ import type { Endian } from '../arch.js';
 import { BPF_JEQ, BPF_JGE, BPF_JGT } from '../bpf/opcodes.js';
 import type { Assembler, Label } from './asm.js';
 import type { ArgTest } from './conditions.js';
-import type { RulePlan, SyscallPlan } from './lower.js';
+import type { SyscallPlan } from './lower.js';
 
 /** struct seccomp_data: nr at 0, arch at 4, instruction_pointer at 8, args from 16. */
 export const OFFSET_NR = 0;
@@ -73,22 +73,52 @@ function emitTest(asm: Assembler, t: ArgTest, endian: Endian, pass: Label, fail:
   asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(t.datum), yes, no);
 }
 
-function emitRule(asm: Assembler, rule: RulePlan, endian: Endian, fail: Label): void {
-  const pass = asm.ret(encodeAction(rule.action), rule.rule);
-  rule.tests.forEach((t, i) => {
-    const last = i === rule.tests.length - 1;
-    const next = last ? pass : asm.label();
-    emitTest(asm, t, endian, next, fail);
-    if (!last) asm.place(next);
+/** A rule still being decided: the tests left to pass, and where to go when they do. */
+interface Pending {
+  readonly tests: readonly ArgTest[];
+  readonly pass: Label;
+}
+
+const testKey = (t: ArgTest): string => `${t.arg}:${t.op}:${t.datum}:${t.mask}:${t.bits}`;
+
+/**
+ * A syscall's rules as a decision tree: rules whose next test is the same share it, so a
+ * ladder like socket's (domain, then type, then protocol) tests each value once. Rules commute:
+ * a rule's tests AND in any order, and rules OR in any order because the ones with different
+ * actions were proven disjoint (lower.ts), so the first rule that matches is the only one.
+ */
+function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, fail: Label): void {
+  const groups = new Map<string, Pending[]>();
+  for (const r of rules) {
+    const key = testKey(r.tests[0]!);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const list = [...groups.values()];
+  list.forEach((group, i) => {
+    const next = i === list.length - 1 ? fail : asm.label();
+    const rest = group.map((r) => ({ tests: r.tests.slice(1), pass: r.pass }));
+    // A rule with nothing left to test holds: any rule sharing its tests and differing in
+    // action would overlap it, which lower.ts refuses, so its return is the verdict here.
+    const done = rest.find((r) => r.tests.length === 0);
+    if (done) {
+      emitTest(asm, group[0]!.tests[0]!, endian, done.pass, next);
+    } else {
+      const deeper = asm.label();
+      emitTest(asm, group[0]!.tests[0]!, endian, deeper, next);
+      asm.place(deeper);
+      emitChoices(asm, rest, endian, next);
+    }
+    if (next !== fail) asm.place(next);
   });
 }
 
-/** A conditional syscall's block at `entry`: its rules in order, then the default. */
+/** A conditional syscall's block at `entry`: its rules as a decision tree, then the default. */
 export function emitSyscall(asm: Assembler, plan: SyscallPlan, endian: Endian, entry: Label, fallback: Label): void {
   asm.place(entry);
-  plan.rules.forEach((rule, i) => {
-    const fail = i === plan.rules.length - 1 ? fallback : asm.label();
-    emitRule(asm, rule, endian, fail);
-    if (fail !== fallback) asm.place(fail);
-  });
+  const rules = plan.rules.map((r) => ({
+    // Tests in argument order, so rules testing the same arguments share prefixes.
+    tests: [...r.tests].sort((a, b) => a.arg - b.arg),
+    pass: asm.ret(encodeAction(r.action), r.rule),
+  }));
+  emitChoices(asm, rules, endian, fallback);
 }
