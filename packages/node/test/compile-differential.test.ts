@@ -215,7 +215,7 @@ test('random profiles: the TypeScript program and libseccomp\'s give every call 
       }
     }
   }
-  console.log(`differential: ${stats.profiles} profiles × ${CALLS} calls = ${stats.calls} verdicts equal; ${stats.refusedOverlap} refused (overlapping rules with different actions), ${stats.bothRefused} refused by both (exact rules libseccomp refuses)`);
+  console.log(`differential: ${stats.profiles} profiles × ${CALLS} calls = ${stats.calls} verdicts compared; ${stats.refusedOverlap} refused (overlapping rules with different actions), ${stats.bothRefused} refused by both (exact rules libseccomp refuses)`);
   console.log(`calls where libseccomp's program departs from the rules and ours follows them: ${stats.libseccompWrong}`, wrong);
   assert.ok(stats.profiles >= 2000, `at least 2000 profiles compared, got ${stats.profiles}`);
 });
