@@ -161,3 +161,23 @@ test('a name an arch lacks places nothing there; an exact rule on it is refused'
   const err = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['aarch64'], rules: [{ syscalls: ['open'], action: Action.trap, exact: true }] }, X86_64));
   assert.equal(err.reason, 'noSuchSyscall');
 });
+
+test("Docker's default: no syscall without conditions loads an argument on its way to a verdict (kernel-cacheable)", async () => {
+  const { resolveOci, DOCKER_DEFAULT_PROFILE } = await import('../src/profile/index.js');
+  const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch: 'x86_64' });
+  const known = new Set<string>(syscallNames('x86_64'));
+  const rules = profile.rules
+    .map((r) => ({ ...r, syscalls: r.syscalls.filter((s) => typeof s !== 'string' || known.has(s)) }))
+    .filter((r) => r.syscalls.length > 0);
+  const conditional = new Set(rules.filter((r) => r.conditions?.length).flatMap((r) => r.syscalls));
+  const out = compileProfileBpf({ ...profile, arches: ['x86_64'], rules }, X86_64);
+  let checked = 0;
+  for (const name of syscallNames('x86_64')) {
+    if (conditional.has(name)) continue;
+    const { path } = emulate(out.bytes, { arch: 'x86_64', syscall: name, args: [1, 2, 3, 4, 5, 6] });
+    const loads = path.map((pc) => out.program[pc]!).filter((ins) => ins.code === 0x20).map((ins) => ins.k);
+    assert.ok(loads.every((k) => k === 0 || k === 4), `${name} loads ${loads.join(', ')}`);
+    checked++;
+  }
+  assert.ok(checked > 300, `${checked} syscalls checked`);
+});
