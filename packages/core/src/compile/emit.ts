@@ -91,7 +91,9 @@ function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, 
   const groups = new Map<string, Pending[]>();
   for (const r of rules) {
     const key = testKey(r.tests[0]!);
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const list = [...groups.values()];
   list.forEach((group, i) => {
