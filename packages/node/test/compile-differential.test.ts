@@ -177,7 +177,7 @@ test('random profiles: the TypeScript program and libseccomp\'s give every call 
     const profile = randomProfile(r);
     const arches: ArchName[] = profile.arches?.length ? [...profile.arches] : ['x86_64'];
     const calls = Array.from({ length: CALLS }, () => randomCall(r, arches));
-    let ours;
+    let ours: ReturnType<typeof compileProfileBpf>;
     try {
       ours = compileProfileBpf(profile, { nativeArch: 'x86_64' });
     } catch (err) {
