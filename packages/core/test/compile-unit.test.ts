@@ -181,3 +181,22 @@ test("Docker's default: no syscall without conditions loads an argument on its w
   }
   assert.ok(checked > 300, `${checked} syscalls checked`);
 });
+
+test('disjointness: ranges, masks and single values', async () => {
+  const { lowerCondition, testsDisjoint, testHolds } = await import('../src/compile/conditions.js');
+  const conds = [arg(0).eq(5), arg(0).ne(5), arg(0).lt(5), arg(0).le(5), arg(0).gt(5), arg(0).ge(0x100), arg(0).maskedEq(0xf0, 0x10), arg(0).maskedEq(0xff00, 0x100), arg32(0).eq(5), arg32(0).maskedEq(0xf, 5)];
+  const samples = [0n, 4n, 5n, 6n, 0x10n, 0x15n, 0x100n, 0x105n, 0x1ffn, 0xffffffffn, 0x100000005n, (1n << 64n) - 1n];
+  for (const bits of [32, 64] as const) {
+    for (const a of conds) {
+      for (const b of conds) {
+        const ta = lowerCondition(a, bits)!;
+        const tb = lowerCondition(b, bits)!;
+        // Sound: a pair called disjoint never accepts one value together.
+        if (testsDisjoint(ta, tb)) for (const v of samples) assert.ok(!(testHolds(ta, v) && testHolds(tb, v)), `${bits}: ${JSON.stringify([a.op, b.op])} at ${v}`);
+      }
+    }
+  }
+  const lt5 = lowerCondition(arg(0).lt(5), 64)!;
+  assert.equal(testsDisjoint(lowerCondition(arg(0).maskedEq(0xf0, 0x10), 64)!, lt5), true);
+  assert.equal(testsDisjoint(lowerCondition(arg(0).maskedEq(0xf0, 0x00), 64)!, lt5), false);
+});

@@ -77,6 +77,10 @@ export function testsDisjoint(a: ArgTest, b: ArgTest): boolean {
   if (ra && rb) return ra.every(([alo, ahi]) => rb.every(([blo, bhi]) => ahi < blo || bhi < alo));
   if (!ra && !rb) return ((a.datum ^ b.datum) & a.mask & b.mask) !== 0n;
   const [masked, ordered] = ra ? [b, ra] : [a, rb!];
+  // Every value a masked test accepts lies between its datum and datum | ~mask.
+  const lo = masked.datum;
+  const hi = masked.datum | (ALL(masked.bits) & ~masked.mask);
+  if (ordered.every(([olo, ohi]) => ohi < lo || hi < olo)) return true;
   // A masked test against a single value: that value either has the bits or not.
   if (ordered.length === 1 && ordered[0]![0] === ordered[0]![1]) return (ordered[0]![0] & masked.mask) !== masked.datum;
   return false;
