@@ -24,8 +24,9 @@ function rng(seed: number): () => number {
   };
 }
 
-const LITTLE: ArchName[] = ['x86_64', 'x86', 'x32', 'aarch64', 'arm', 'riscv64'];
-const BIG: ArchName[] = ['s390x', 's390'];
+// Every arch this libseccomp (2.5.4) knows, but for the 2.6 ones (loongarch64, m68k, sh, sheb).
+const LITTLE: ArchName[] = ['x86_64', 'x86', 'x32', 'aarch64', 'arm', 'riscv64', 'mipsel', 'mipsel64', 'mipsel64n32', 'ppc64le'];
+const BIG: ArchName[] = ['s390x', 's390', 'mips', 'mips64', 'mips64n32', 'parisc', 'parisc64', 'ppc', 'ppc64'];
 // No socket or IPC names (multiplexed on x86 and s390: not in scope yet); `open` and `stat`
 // are missing on aarch64 and riscv64, where a rule on them places nothing.
 const SYSCALLS = ['read', 'write', 'openat', 'close', 'mmap', 'futex', 'ioctl', 'fcntl', 'getpid', 'kill', 'prctl', 'mprotect', 'open', 'stat', 'dup3', 'getrandom'];
@@ -67,8 +68,8 @@ function pick<T>(r: () => number, xs: readonly T[]): T {
 }
 
 function action(r: () => number): Action {
-  const n = Math.floor(r() * 9);
-  return [Action.allow, Action.errno(1 + Math.floor(r() * 40)), Action.trap, Action.log, Action.killThread, Action.killProcess, Action.trace(Math.floor(r() * 5)), Action.errno('EPERM'), Action.allow][n]!;
+  const n = Math.floor(r() * 10);
+  return [Action.allow, Action.errno(1 + Math.floor(r() * 40)), Action.trap, Action.log, Action.killThread, Action.killProcess, Action.trace(Math.floor(r() * 5)), Action.errno('EPERM'), Action.allow, Action.notify][n]!;
 }
 
 function value(r: () => number): bigint {
