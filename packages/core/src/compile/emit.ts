@@ -1,7 +1,6 @@
 /**
- * Plans → assembler: the arch check, one dispatch per audit arch, then each conditional
- * syscall's rules. A rule's tests run in order; a failing test falls to the next rule, the
- * last rule's failure to the default return.
+ * Plans → assembler: argument tests, and each conditional syscall's rules as a decision tree
+ * whose failures end at the default return.
  */
 import { encodeAction } from '../actions.js';
 import type { Endian } from '../arch.js';
@@ -32,12 +31,21 @@ function maskedWord(asm: Assembler, offset: number, mask: number, datum: number,
 
 /** The 64-bit ordering `A > R` (or `>=` when `orEqual`): high words decide unless equal. */
 function above64(asm: Assembler, off: { lo: number; hi: number }, datum: bigint, orEqual: boolean, pass: Label, fail: Label): void {
-  const same = asm.label();
+  const hi = HI(datum);
   const low = asm.label();
   asm.load(off.hi);
-  asm.branch(BPF_JGT, HI(datum), pass, same);
-  asm.place(same);
-  asm.branch(BPF_JEQ, HI(datum), low, fail);
+  if (hi === 0) {
+    // Not above 0 means equal to 0: one jump decides.
+    asm.branch(BPF_JGT, 0, pass, low);
+  } else if (hi === 0xffffffff) {
+    // Nothing is above all ones: only equality leads on.
+    asm.branch(BPF_JEQ, hi, low, fail);
+  } else {
+    const same = asm.label();
+    asm.branch(BPF_JGT, hi, pass, same);
+    asm.place(same);
+    asm.branch(BPF_JEQ, hi, low, fail);
+  }
   asm.place(low);
   asm.load(off.lo);
   asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(datum), pass, fail);
