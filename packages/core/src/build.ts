@@ -5,6 +5,7 @@
 import { Action, actionSeverity, formatAction } from './actions.js';
 import { SeccompError } from './errors.js';
 import type { ArchName } from './arch.js';
+import { assertLibseccompTerminates } from './libseccomp-loop.js';
 import type { FilterOptions, SyscallFilter } from './filter.js';
 import type { Profile, Rule } from './profile/index.js';
 
@@ -62,6 +63,8 @@ function applyArches(filter: SyscallFilter, profile: Profile, native: ArchName):
 }
 
 export function buildFilter(make: MakeFilter, profile: Profile, opts: BuildOptions = {}): SyscallFilter {
+  // Before any FFI call: a profile libseccomp would loop on must never reach it.
+  assertLibseccompTerminates(profile, opts.nativeArch);
   const filter = make(profile.defaultAction, { tsync: profile.attributes?.tsync ?? true });
   try {
     applyAttributes(filter, profile);

@@ -3,6 +3,7 @@
  * built in one place (`check`) so the text and fields are the same on every runtime.
  * Mistakes in arguments are TypeError/RangeError, thrown before any FFI call.
  */
+import type { Condition } from './compare.js';
 import { errnoName } from './errno.js';
 
 /** What libseccomp's negative return codes mean for each operation (seccomp_*(3) "RETURN VALUE"). */
@@ -88,11 +89,53 @@ export class InvalidBpfError extends RangeError {
 
 /** A profile (ours or OCI JSON) with mistakes; `problems` lists each one with its path. */
 export class ProfileError extends TypeError {
-  override readonly name = 'ProfileError';
+  override readonly name: string = 'ProfileError';
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`Invalid seccomp profile:\n  - ${problems.join('\n  - ')}`);
     this.problems = problems;
+  }
+}
+
+/** Where a profile would send libseccomp 2.5 into an endless loop (see LibseccompLoopError). */
+export interface LibseccompLoopDetail {
+  readonly syscall: string | number;
+  /** The 64-bit arch whose tree would loop (32-bit arches build it differently). */
+  readonly arch: string;
+  /** Indexes in `profile.rules`: the earlier rule, then the later one. */
+  readonly rules: readonly [number, number];
+  /** The later rule's ne/lt/le/gt/ge condition whose branch both rules share. */
+  readonly shared: Condition;
+  /** Each rule's next condition after the shared one, earlier rule first. */
+  readonly conditions: readonly [Condition, Condition];
+}
+
+/**
+ * A profile libseccomp 2.5 would never finish building (its rule tree gets a cycle), refused
+ * before the first rule is added: once libseccomp loops inside FFI nothing can stop it.
+ * Only the libseccomp path refuses it.
+ */
+export class LibseccompLoopError extends ProfileError {
+  override readonly name: string = 'LibseccompLoopError';
+  readonly code = 'LIBSECCOMP_MERGE_LOOP';
+  readonly syscall: string | number;
+  readonly arch: string;
+  readonly rules: readonly [number, number];
+  readonly shared: Condition;
+  readonly conditions: readonly [Condition, Condition];
+  constructor(d: LibseccompLoopDetail) {
+    const [a, b] = d.rules;
+    const name = typeof d.syscall === 'string' ? `"${d.syscall}"` : `syscall ${d.syscall}`;
+    super([
+      `${name} on ${d.arch}: rules[${a}] and rules[${b}] both branch on arg${d.shared.arg} ${d.shared.op}, and rules[${b}]'s next condition (arg${d.conditions[1].arg} ${d.conditions[1].op}) would be linked ahead of rules[${a}]'s (arg${d.conditions[0].arg} ${d.conditions[0].op}); ` +
+        `libseccomp 2.5 builds a cyclic tree from that and never returns. Put rules[${b}] before rules[${a}], ` +
+        `or make the shared condition an eq/maskedEq, or give the two rules different leading conditions`,
+    ]);
+    this.syscall = d.syscall;
+    this.arch = d.arch;
+    this.rules = d.rules;
+    this.shared = d.shared;
+    this.conditions = d.conditions;
   }
 }
 
