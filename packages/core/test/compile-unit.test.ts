@@ -200,3 +200,25 @@ test('disjointness: ranges, masks and single values', async () => {
   assert.equal(testsDisjoint(lowerCondition(arg(0).maskedEq(0xf0, 0x10), 64)!, lt5), true);
   assert.equal(testsDisjoint(lowerCondition(arg(0).maskedEq(0xf0, 0x00), 64)!, lt5), false);
 });
+
+test('overlapping rules before the first unconditional one are refused: libseccomp merged them already', () => {
+  const err = refusal(() => compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).lt(10)] },
+      { syscalls: ['close'], action: Action.log },
+    ],
+  }, X86_64));
+  assert.deepEqual([err.reason, err.rules], ['overlap', [0, 1]]);
+  // After it, libseccomp drops them unseen: no refusal, the unconditional rule decides.
+  const bpf = compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.log },
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).lt(10)] },
+    ],
+  }, X86_64).bytes;
+  assert.equal(verdict(bpf, 'x86_64', 'close', [7]), 'log');
+});

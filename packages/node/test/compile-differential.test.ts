@@ -103,8 +103,27 @@ function randomProfile(r: () => number): Profile {
     const args = [...new Set(Array.from({ length: Math.floor(r() * 3.5) }, () => Math.floor(r() * 6)))];
     rules.push({ syscalls, action: act, conditions: args.map((a) => condition(r, a)), ...(exact && { exact }) });
   }
+  if (r() < 0.35) rules.push(...ladder(r, defaultAction));
   const badArchAction = r() < 0.5 ? undefined : action(r);
   return { defaultAction, ...(arches.length && { arches }), rules, ...(badArchAction && { attributes: { badArchAction } }) };
+}
+
+/**
+ * Rules on one syscall that differ in action but do not overlap: distinct values of one
+ * argument (as socket's domain), some with a further condition. A shared leading condition
+ * would exercise more of the decision tree, but libseccomp 2.5.4 can loop forever building
+ * such shapes, and a loop inside FFI cannot be interrupted in-process.
+ */
+function ladder(r: () => number, defaultAction: Action): Rule[] {
+  const syscall = pick(r, SYSCALLS);
+  const on = 1 + Math.floor(r() * 5);
+  const values = [...new Set(Array.from({ length: 2 + Math.floor(r() * 5) }, () => value(r) & 0xffffffffn))];
+  return values.map((v) => {
+    let act = action(r);
+    while (formatAction(act) === formatAction(defaultAction)) act = action(r);
+    const eq = r() < 0.5 ? arg32(on).eq(v) : arg(on).eq(v);
+    return { syscalls: [syscall], action: act, conditions: [eq, ...(r() < 0.3 ? [condition(r, (on % 5) + 1)] : [])] };
+  });
 }
 
 interface Call { arch: ArchName; nr: number; args: bigint[] }
@@ -192,7 +211,12 @@ test('random profiles: the TypeScript program and libseccomp\'s give every call 
       stats.bothRefused++;
       continue;
     }
-    const theirs = libseccompBpf(profile);
+    let theirs: Uint8Array;
+    try {
+      theirs = libseccompBpf(profile);
+    } catch (err) {
+      throw new Error(`profile #${i} ${show(profile)}: the compiler accepted it, libseccomp did not: ${(err as Error).message}`);
+    }
     const endian = ARCHES[arches[0]!].endian;
     const a = prepare(ours.bytes, endian);
     const b = prepare(theirs, endian);

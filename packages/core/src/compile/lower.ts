@@ -78,14 +78,18 @@ function rulesDisjoint(a: RulePlan, b: RulePlan): boolean {
   return a.tests.some((ta) => b.tests.some((tb) => ta.arg === tb.arg && testsDisjoint(ta, tb)));
 }
 
-/** libseccomp's collapse, then a refusal where its merge of overlapping rules would decide. */
+/**
+ * libseccomp merges each conditional rule into the syscall's tree as it is added, until a
+ * rule without conditions replaces them all (later rules are then dropped unseen). So the
+ * rules before that point must not overlap with different actions, whatever comes after.
+ */
 function settle(rules: RulePlan[], arch: ArchName, syscall: string | number): RulePlan[] {
-  const unconditional = rules.find((r) => r.tests.length === 0);
-  if (unconditional) return [unconditional];
-  for (let i = 0; i < rules.length; i++) {
-    for (let j = i + 1; j < rules.length; j++) {
-      const a = rules[i]!;
-      const b = rules[j]!;
+  const first = rules.findIndex((r) => r.tests.length === 0);
+  const merged = first < 0 ? rules : rules.slice(0, first);
+  for (let i = 0; i < merged.length; i++) {
+    for (let j = i + 1; j < merged.length; j++) {
+      const a = merged[i]!;
+      const b = merged[j]!;
       if (actionsEqual(a.action, b.action) || rulesDisjoint(a, b)) continue;
       throw new CompileError(
         { reason: 'overlap', arch, syscall, rules: [a.rule, b.rule] },
@@ -93,7 +97,7 @@ function settle(rules: RulePlan[], arch: ArchName, syscall: string | number): Ru
       );
     }
   }
-  return rules;
+  return first < 0 ? rules : [rules[first]!];
 }
 
 function checkRuleAction(profile: Profile, rule: Rule, index: number): void {
