@@ -51,21 +51,13 @@ function above64(asm: Assembler, off: { lo: number; hi: number }, datum: bigint,
   asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(datum), pass, fail);
 }
 
+/** ne and the orderings; eq and maskedEq become word steps (stepsOf). */
 function emitTest(asm: Assembler, t: ArgTest, endian: Endian, pass: Label, fail: Label): void {
   const off = argOffsets(t.arg, endian);
   // lt, le and ne are the negations of ge, gt and eq: same code, exits swapped.
   const negated = t.op === 'lt' || t.op === 'le' || t.op === 'ne';
   const [yes, no] = negated ? [fail, pass] : [pass, fail];
-  if (t.op === 'maskedEq') {
-    if (t.bits === 64 && HI(t.mask) !== 0) {
-      const low = LO(t.mask) !== 0 ? asm.label() : pass;
-      maskedWord(asm, off.hi, HI(t.mask), HI(t.datum), low, fail);
-      if (low === pass) return;
-      asm.place(low);
-    }
-    maskedWord(asm, off.lo, LO(t.mask), LO(t.datum), pass, fail);
-    return;
-  }
+  // eq and maskedEq reach here only as single-word steps (stepsOf), so eq serves ne alone.
   if (t.op === 'eq' || t.op === 'ne') {
     if (t.bits === 64) {
       const low = asm.label();
@@ -81,16 +73,45 @@ function emitTest(asm: Assembler, t: ArgTest, endian: Endian, pass: Label, fail:
   asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(t.datum), yes, no);
 }
 
-/** A rule still being decided: the tests left to pass, and where to go when they do. */
+/**
+ * One step of a rule: a single-word equality (eq and maskedEq split into their words, so
+ * rules comparing one 64-bit argument with several small values share the high-word check),
+ * or a whole test (ne and the orderings, whose words do not separate).
+ */
+type Step =
+  | { readonly kind: 'word'; readonly arg: number; readonly order: number; readonly offset: number; readonly mask: number; readonly datum: number }
+  | { readonly kind: 'test'; readonly arg: number; readonly order: number; readonly test: ArgTest };
+
+function stepsOf(t: ArgTest, endian: Endian): Step[] {
+  const off = argOffsets(t.arg, endian);
+  const word = (hi: boolean, mask: number, datum: number): Step =>
+    ({ kind: 'word', arg: t.arg, order: hi ? 0 : 1, offset: hi ? off.hi : off.lo, mask, datum });
+  if (t.op === 'eq' || t.op === 'maskedEq') {
+    const mask = t.op === 'eq' ? (t.bits === 64 ? (1n << 64n) - 1n : 0xffffffffn) : t.mask;
+    const out: Step[] = [];
+    if (t.bits === 64 && HI(mask) !== 0) out.push(word(true, HI(mask), HI(t.datum)));
+    if (LO(mask) !== 0) out.push(word(false, LO(mask), LO(t.datum)));
+    return out;
+  }
+  return [{ kind: 'test', arg: t.arg, order: 2, test: t }];
+}
+
+const stepKey = (s: Step): string =>
+  s.kind === 'word' ? `w:${s.offset}:${s.mask}:${s.datum}` : `t:${s.test.arg}:${s.test.op}:${s.test.datum}:${s.test.bits}`;
+
+function emitStep(asm: Assembler, s: Step, endian: Endian, pass: Label, fail: Label): void {
+  if (s.kind === 'word') maskedWord(asm, s.offset, s.mask, s.datum, pass, fail);
+  else emitTest(asm, s.test, endian, pass, fail);
+}
+
+/** A rule still being decided: the steps left to pass, and where to go when they do. */
 interface Pending {
-  readonly tests: readonly ArgTest[];
+  readonly steps: readonly Step[];
   readonly pass: Label;
 }
 
-const testKey = (t: ArgTest): string => `${t.arg}:${t.op}:${t.datum}:${t.mask}:${t.bits}`;
-
 /**
- * A syscall's rules as a decision tree: rules whose next test is the same share it, so a
+ * A syscall's rules as a decision tree: rules whose next step is the same share it, so a
  * ladder like socket's (domain, then type, then protocol) tests each value once. Rules commute:
  * a rule's tests AND in any order, and rules OR in any order because the ones with different
  * actions were proven disjoint (lower.ts), so the first rule that matches is the only one.
@@ -98,7 +119,7 @@ const testKey = (t: ArgTest): string => `${t.arg}:${t.op}:${t.datum}:${t.mask}:$
 function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, fail: Label): void {
   const groups = new Map<string, Pending[]>();
   for (const r of rules) {
-    const key = testKey(r.tests[0]!);
+    const key = stepKey(r.steps[0]!);
     const group = groups.get(key);
     if (group) group.push(r);
     else groups.set(key, [r]);
@@ -106,15 +127,15 @@ function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, 
   const list = [...groups.values()];
   list.forEach((group, i) => {
     const next = i === list.length - 1 ? fail : asm.label();
-    const rest = group.map((r) => ({ tests: r.tests.slice(1), pass: r.pass }));
-    // A rule with nothing left to test holds: any rule sharing its tests and differing in
+    const rest = group.map((r) => ({ steps: r.steps.slice(1), pass: r.pass }));
+    // A rule with nothing left to check holds: any rule sharing its steps and differing in
     // action would overlap it, which lower.ts refuses, so its return is the verdict here.
-    const done = rest.find((r) => r.tests.length === 0);
+    const done = rest.find((r) => r.steps.length === 0);
     if (done) {
-      emitTest(asm, group[0]!.tests[0]!, endian, done.pass, next);
+      emitStep(asm, group[0]!.steps[0]!, endian, done.pass, next);
     } else {
       const deeper = asm.label();
-      emitTest(asm, group[0]!.tests[0]!, endian, deeper, next);
+      emitStep(asm, group[0]!.steps[0]!, endian, deeper, next);
       asm.place(deeper);
       emitChoices(asm, rest, endian, next);
     }
@@ -126,8 +147,8 @@ function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, 
 export function emitSyscall(asm: Assembler, plan: SyscallPlan, endian: Endian, entry: Label, fallback: Label): void {
   asm.place(entry);
   const rules = plan.rules.map((r) => ({
-    // Tests in argument order, so rules testing the same arguments share prefixes.
-    tests: [...r.tests].sort((a, b) => a.arg - b.arg),
+    // In argument order, high word first, so rules testing the same arguments share prefixes.
+    steps: r.tests.flatMap((t) => stepsOf(t, endian)).sort((a, b) => a.arg - b.arg || a.order - b.order),
     pass: asm.ret(encodeAction(r.action), r.rule),
   }));
   emitChoices(asm, rules, endian, fallback);
