@@ -298,6 +298,7 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
     const v2 = (syscall: string | number, args: (number | bigint)[] = []) => stacked(both, arch, syscall, args);
     assert.equal(v2(1023), 'errno(ENOSYS)', 'unknown numbers: the main filter, installed last, wins the tie of two errnos');
     assert.equal(v2('clone3'), 'errno(ENOSYS)');
+    assert.equal(verdict(argsProgram, 'clone3'), 'errno(ENOSYS)', 'also from the argument filter alone, between the two loads: glibc falls back to clone on ENOSYS only');
     assert.equal(v2('execve'), 'errno(EPERM)');
     assert.equal(v2('read'), 'allow');
     assert.equal(v2('seccomp'), 'errno(EPERM)', 'seccomp(2) passes the first filter only to load the second');

@@ -99,10 +99,16 @@ function argumentForms(arch: ArchName, allowed: Set<string>, lifted: Set<string>
   return forms;
 }
 
-/** The argument filter's rules: the main filter's outright allows, seccomp(2), and each checked call's forms. */
-function argumentRules(outright: readonly string[], forms: Map<string, Condition[][]>, arch: ArchName): Rule[] {
+/**
+ * The argument filter's rules: the main filter's outright allows, seccomp(2), each checked
+ * call's forms, and the main filter's ENOSYS answers. The last matter between the two loads,
+ * when the argument filter is alone: glibc starts threads with clone3 and falls back to clone
+ * on ENOSYS only, so an EPERM there makes a thread started at that moment fail (Bun aborts).
+ */
+function argumentRules(outright: readonly string[], forms: Map<string, Condition[][]>, enosys: readonly string[], enosysAction: Action, arch: ArchName): Rule[] {
   const plain = [...new Set([...outright, ...expandSyscallSpecs(['seccomp'], arch)])].sort();
   const rules: Rule[] = [{ syscalls: plain, action: Action.allow, comment: 'allowed outright (and seccomp(2), which the main filter refuses)' }];
+  if (enosys.length) rules.push({ syscalls: [...enosys], action: enosysAction, comment: 'ENOSYS, as the main filter answers' });
   for (const [syscall, list] of [...forms].sort(([a], [b]) => a.localeCompare(b))) {
     for (const conditions of list) rules.push({ syscalls: [syscall], action: Action.allow, conditions });
   }
@@ -162,7 +168,8 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
   // the default's, and with dryRun every refusal is `log`, which is then the default too.
   const attributes = { badArchAction: badArch, optimize: 2 as const, tsync: true };
   const mainFilter = validateProfile({ defaultAction: enosysAction, arches: [arch], rules: mainRules, attributes });
-  const argumentFilter = validateProfile({ defaultAction: noKill, arches: [arch], rules: argumentRules(outright, forms, arch), attributes });
+  const enosysRules = actionsEqual(enosysAction, noKill) ? [] : sorted(enosys);
+  const argumentFilter = validateProfile({ defaultAction: noKill, arches: [arch], rules: argumentRules(outright, forms, enosysRules, enosysAction, arch), attributes });
   return Object.freeze({
     arch,
     preset: presetLabel(options.preset),

@@ -44,7 +44,6 @@ export interface Attack {
 
 const cstr = (text: string) => new TextEncoder().encode(`${text}\0`);
 const fromHelper = (rc: number): AttackResult => (rc < 0 ? { ret: -1, errno: -rc } : { ret: rc, errno: 0 });
-const pid = () => (globalThis as unknown as { process: { pid: number } }).process.pid;
 
 const O_WRONLY = 0o1;
 const O_CREAT = 0o100;
@@ -183,8 +182,9 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
     // on this stack; lockdown refuses it first, for CLONE_NEWNET.
     raw('clone (CLONE_THREAD in a new network namespace)', 'clone', 0x00010000 | 0x40000000, 0, 0, 0, 0),
     raw('ptrace(PTRACE_ATTACH)', 'ptrace', 16, 0x3fffffff),
-    { name: 'process_vm_readv', blocked: 'EPERM', run: (api) => api.rawSyscall('process_vm_readv', pid(), null, 0, null, 0, 0) },
-    { name: 'process_vm_writev', blocked: 'EPERM', run: (api) => api.rawSyscall('process_vm_writev', pid(), null, 0, null, 0, 0) },
+    // Aimed at another process (the parent), whose memory is what an attacker wants.
+    { name: 'process_vm_readv', blocked: 'EPERM', run: (api) => api.rawSyscall('process_vm_readv', targets.ppid, null, 0, null, 0, 0) },
+    { name: 'process_vm_writev', blocked: 'EPERM', run: (api) => api.rawSyscall('process_vm_writev', targets.ppid, null, 0, null, 0, 0) },
     raw('mount', 'mount', cstr('none'), cstr('/nonexistent-seccomp-target'), cstr('tmpfs'), 0, null),
     raw('umount2', 'umount2', cstr('/nonexistent-seccomp-target'), 0),
     root(raw('pivot_root', 'pivot_root', cstr('/nonexistent-a'), cstr('/nonexistent-b'))),
