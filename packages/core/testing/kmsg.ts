@@ -42,6 +42,12 @@ function readKernelLog(): string[] {
 
 const seqOf = (line: string) => Number(line.split(',')[1]);
 
+/** Whether a seccomp record is about syscall number `nr` (its `syscall=` field). */
+export function isRecordOf(nr: number): (record: string) => boolean {
+  const field = new RegExp(`\\bsyscall=${nr}\\b`);
+  return (record) => field.test(record);
+}
+
 /** A mark in the log: seccompRecords(mark, …) sees only what came after it. */
 export function kernelLogMark(): number {
   return Math.max(0, ...readKernelLog().map(seqOf));
@@ -55,9 +61,10 @@ export function kernelLogMark(): number {
  */
 export async function seccompRecordsUpTo(mark: number, pid: number, markerNr: number, timeoutMs = 5000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
+  const isMarker = isRecordOf(markerNr);
   for (;;) {
     const records = seccompRecords(mark, pid);
-    if (records.some((l) => new RegExp(`\\bsyscall=${markerNr}\\b`).test(l)) || Date.now() > deadline) return records;
+    if (records.some(isMarker) || Date.now() > deadline) return records;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -69,7 +76,7 @@ export async function seccompRecordsUpTo(mark: number, pid: number, markerNr: nu
  * seccompRecordsUpTo waited have let the window pass.
  */
 export async function loggedChild<T extends { pid: number }>(child: () => Promise<T>, markerNr: number): Promise<{ result: T; records: string[]; markerSeen: boolean }> {
-  const hasMarker = (records: string[]) => records.some((l) => new RegExp(`\\bsyscall=${markerNr}\\b`).test(l));
+  const hasMarker = (records: string[]) => records.some(isRecordOf(markerNr));
   for (let attempt = 1; ; attempt++) {
     const mark = kernelLogMark();
     const result = await child();
@@ -89,5 +96,5 @@ export function kernelLogSince(mark: number): string[] {
 export function seccompRecords(mark: number, pid: number, nr?: number): string[] {
   return readKernelLog()
     .filter((l) => seqOf(l) > mark && / type=1326 /.test(l) && new RegExp(`\\bpid=${pid}\\b`).test(l))
-    .filter((l) => nr === undefined || new RegExp(`\\bsyscall=${nr}\\b`).test(l));
+    .filter(nr === undefined ? () => true : isRecordOf(nr));
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { resolveSyscall, type ArchName } from '../src/index.js';
-import { kernelLogReadable, loggedChild } from './kmsg.js';
+import { isRecordOf, kernelLogReadable, loggedChild } from './kmsg.js';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
 import { defineCompareTests } from './compare-cases.js';
 import { defineCorpusTests } from './corpus-suite.js';
@@ -66,8 +66,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
       assert.deepEqual(r, { ret: process.pid, errno: 0 }, 'getppid ran: it returns the test runner, the child’s parent (the default would answer errno 55)');
       if (!kmsg.ok) return;
       assert.ok(markerSeen, `the marker (getuid, logged) reached the log:\n${all.join('\n')}`);
-      const getppid = new RegExp(`\\bsyscall=${resolveSyscall('getppid', arch)}\\b`);
-      const records = all.filter((l) => getppid.test(l));
+      const records = all.filter(isRecordOf(resolveSyscall('getppid', arch)));
       assert.equal(records.length, action === 'log' ? 1 : 0, `${action}: the kernel log's getppid records for ${pid}:\n${records.join('\n')}`);
     });
     if (!kmsg.ok) a.skip?.(`[${a.runtime}] action ${action}: the kernel log shows whether the call was logged`, kmsg.why);
