@@ -67,8 +67,8 @@ function expand(specs: readonly string[], arch: ArchName): Set<string> {
 }
 
 /** Plain names the caller asked to allow that lockdown denies anyway: silently dropping them would mislead. */
-function assertAllowable(allow: readonly string[], denied: Set<string>, enosys: Set<string>): void {
-  const clash = allow.filter((s) => !s.startsWith('~') && !s.startsWith('@') && (denied.has(s) || enosys.has(s)));
+function assertAllowable(named: readonly string[], denied: Set<string>, enosys: Set<string>): void {
+  const clash = named.filter((s) => denied.has(s) || enosys.has(s));
   if (clash.length) {
     throw new RangeError(
       `lockdown({ allow }) names ${clash.join(', ')}, which lockdown always denies (or you denied, or readOnlyFs does). ` +
@@ -119,10 +119,12 @@ function presetLabel(preset: ResolvedLockdownOptions['preset']): string {
   return typeof preset === 'string' ? preset : 'custom';
 }
 
-/** Names in `allow` given one by one (not groups or negations): they lift readOnlyFs' descriptor checks and the self-only checks. */
-function namedInAllow(allow: readonly string[], arch: ArchName): Set<string> {
-  const plain = allow.filter((s) => !s.startsWith('~') && !s.startsWith('@'));
-  return expand(plain, arch);
+/**
+ * Names in `allow` given one by one (not groups or negations): they lift readOnlyFs' descriptor
+ * checks and the self-only checks, and naming one lockdown denies anyway is an error.
+ */
+function namedInAllow(allow: readonly string[]): string[] {
+  return allow.filter((s) => !s.startsWith('~') && !s.startsWith('@'));
 }
 
 export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): LockdownPlan {
@@ -130,7 +132,8 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
   if (readOnlyFs && !hasGenericOpenFlags(arch)) throw new RangeError(`lockdown({ readOnlyFs }) knows the open(2) flags of x86, arm, riscv, powerpc and s390 only, not ${arch}.`);
   const specs = typeof options.preset === 'string' ? presetSpecs(options.preset, arch) : options.preset;
   const known = syscallNames(arch);
-  const lifted = namedInAllow(options.allow, arch);
+  const named = namedInAllow(options.allow);
+  const lifted = expand(named, arch);
 
   const enosys = expand(ENOSYS_ALWAYS, arch);
   const denied = expand([...FIXED_DENY, ...options.deny], arch);
@@ -140,7 +143,7 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
     for (const n of expand(READ_ONLY_ENOSYS, arch)) enosys.add(n);
   }
   for (const n of enosys) denied.delete(n);
-  assertAllowable(options.allow, denied, enosys);
+  assertAllowable(named, denied, enosys);
 
   const allowed = expand([...specs, ...options.allow], arch);
   for (const n of [...denied, ...enosys]) allowed.delete(n);

@@ -138,7 +138,8 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   const { filtersBefore } = checkEnvironment(native, actions);
   const set = build();
   // The self-only rules compare with a placeholder until now: this process's id.
-  const programs = set.programs.map((p) => bindSelfPid(p, native.host.pid()));
+  const pid = native.host.pid();
+  const programs = set.programs.map((p) => bindSelfPid(p, pid));
   checkNoIoUring(native);
   for (const program of programs) loadBpf(native, program, { allThreads: true, noNewPrivs: false, log });
   const threads = verify(native, filtersBefore === undefined ? undefined : filtersBefore + set.programs.length);
