@@ -61,7 +61,11 @@ function check(argv) {
     const t = totals(cases);
     rows.push([run.pkg, run.runtime, ...[t.tests, t.pass, t.fail, t.skip, t.todo].map(String)]);
     if (!t.tests) problems.push(`${run.pkg} on ${run.runtime}: no tests ran`);
-    if (t.fail) problems.push(`${run.pkg} on ${run.runtime}: ${t.fail} failed`);
+    if (t.fail) {
+      // Named here because CI logs are often read from their end only.
+      const failed = cases.filter((x) => x.outcome === 'fail').map((x) => `"${x.name}"`);
+      problems.push(`${run.pkg} on ${run.runtime}: ${t.fail} failed: ${failed.slice(0, 10).join(', ')}${failed.length > 10 ? `, and ${failed.length - 10} more` : ''}`);
+    }
     /** @type {string[]} */
     const unexpected = [];
     for (const c of cases.filter((x) => x.outcome === 'skip')) {
