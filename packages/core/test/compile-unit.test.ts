@@ -131,10 +131,10 @@ test('refusals are typed: overlapping rules, multiplexed calls, pseudo numbers, 
       { syscalls: ['close'], action: Action.trap, conditions: [arg(0).le(5)] },
     ],
   }, X86_64);
-  const mux = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86'], rules: [{ syscalls: ['socket'], action: Action.trap }] }, X86_64));
-  assert.deepEqual([mux.reason, mux.feature, mux.arch], ['unsupported', 'multiplexed', 'x86']);
-  const pseudo = refusal(() => compileProfileBpf({ defaultAction: Action.allow, rules: [{ syscalls: [-10166], action: Action.trap }] }, X86_64));
-  assert.equal(pseudo.feature, 'pseudoNumber');
+  const mux = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86'], rules: [{ syscalls: ['socket'], action: Action.trap, conditions: [arg(1).eq(1)], exact: true }] }, X86_64));
+  assert.deepEqual([mux.reason, mux.arch, mux.rules], ['exactMultiplexed', 'x86', [0]]);
+  const pseudo = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 'aarch64'], rules: [{ syscalls: [-10166], action: Action.trap }] }, X86_64));
+  assert.deepEqual([pseudo.reason, pseudo.arch], ['invalidSyscall', 'aarch64']);
   const exact = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 'x32'], rules: [{ syscalls: ['read'], action: Action.trap, exact: true }] }, X86_64));
   assert.deepEqual([exact.reason, exact.rules], ['exactOnManyArches', [0]]);
   const mixed = refusal(() => compileProfileBpf({ defaultAction: Action.allow, arches: ['x86_64', 's390x'], rules: [] }, X86_64));

@@ -5,7 +5,7 @@
 import type { ArchName } from '../arch.js';
 
 export type CompileErrorReason =
-  /** A feature later sessions add (multiplexed socketcall/ipc, pseudo numbers, …). */
+  /** A feature the compiler does not reproduce yet (`feature` names it). */
   | 'unsupported'
   /** Two conditional rules for one syscall with different actions that can both match. */
   | 'overlap'
@@ -13,6 +13,10 @@ export type CompileErrorReason =
   | 'noSuchSyscall'
   /** An exact rule in a profile of several arches: libseccomp takes exact rules on one arch only. */
   | 'exactOnManyArches'
+  /** A number libseccomp refuses: -1 without apiTskip, -2 … -99, no name on the native arch to translate by. */
+  | 'invalidSyscall'
+  /** An exact rule with conditions on a socket/IPC call the arch multiplexes (libseccomp: EINVAL). */
+  | 'exactMultiplexed'
   /** Arches of both byte orders in one program: seccomp takes the program in one order. */
   | 'mixedEndian'
   /** More instructions than the kernel accepts. */

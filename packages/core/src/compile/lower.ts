@@ -7,9 +7,9 @@
 import { actionsEqual, formatAction, type Action } from '../actions.js';
 import { ARCHES, type ArchInfo, type ArchName } from '../arch.js';
 import type { Profile, Rule } from '../profile/model.js';
-import { isMultiplexedName, resolveSyscall, syscallName } from '../syscalls/index.js';
 import { lowerCondition, testsDisjoint, type ArgTest, type Bits } from './conditions.js';
 import { CompileError } from './errors.js';
+import { checkSyscallNumber, onCall, placements, shareTskip } from './placement.js';
 
 export interface RulePlan {
   /** Index in `profile.rules`. */
@@ -35,37 +35,6 @@ export interface ArchPlan {
 export function profileArches(profile: Profile, native: ArchName): ArchInfo[] {
   const names = profile.arches?.length ? profile.arches : [native];
   return [...new Set(names)].map((n) => ARCHES[n]);
-}
-
-function unsupported(feature: string, arch: ArchName, syscall: string | number, rule: number, why: string): CompileError {
-  return new CompileError({ reason: 'unsupported', feature, arch, syscall, rules: [rule] }, `rules[${rule}] (${String(syscall)} on ${arch}): ${why}; the TypeScript compiler does not support it yet`);
-}
-
-/**
- * The number a rule's syscall has on `arch`, or undefined where libseccomp places no rule
- * (a name the arch lacks, in a non-exact rule). A number means the native arch's syscall and
- * is translated through its name, as libseccomp does.
- */
-function resolveOn(syscall: string | number, rule: Rule, index: number, arch: ArchInfo, native: ArchName): number | undefined {
-  let name: string;
-  if (typeof syscall === 'number') {
-    if (syscall < 0) throw unsupported('pseudoNumber', arch.name, syscall, index, 'negative (pseudo) syscall numbers');
-    if (arch.name === native) return syscall >>> 0;
-    const known = syscallName(syscall, native);
-    if (known === undefined) throw unsupported('untranslatableNumber', arch.name, syscall, index, `syscall number ${syscall} has no name on the native arch ${native}, so it cannot be translated`);
-    name = known;
-  } else {
-    name = syscall;
-  }
-  if ((arch.socketcall !== undefined || arch.ipc !== undefined) && isMultiplexedName(name)) {
-    throw unsupported('multiplexed', arch.name, syscall, index, `"${name}" is multiplexed through socketcall(2)/ipc(2) on ${arch.name}`);
-  }
-  const nr = resolveSyscall(name, arch.name);
-  if (nr >= 0) return nr >>> 0;
-  if (rule.exact) {
-    throw new CompileError({ reason: 'noSuchSyscall', arch: arch.name, syscall, rules: [index] }, `rules[${index}]: exact rule on "${name}", which ${arch.name} does not have`);
-  }
-  return undefined;
 }
 
 function lowerRule(rule: Rule, index: number, bits: Bits): RulePlan {
@@ -118,19 +87,27 @@ export function checkExact(profile: Profile, arches: readonly ArchInfo[]): void 
 
 export function planArch(profile: Profile, arch: ArchInfo, native: ArchName): ArchPlan {
   const byNr = new Map<number, { label: string | number; rules: RulePlan[] }>();
+  const tskip = profile.attributes?.apiTskip === true;
   profile.rules.forEach((rule, index) => {
     checkRuleAction(profile, rule, index);
     const plan = lowerRule(rule, index, arch.bits);
+    // One rewritten copy per socketcall/ipc call, so naming a call twice is still one rule.
+    const copies = new Map<string, RulePlan>();
     for (const syscall of new Set(rule.syscalls)) {
-      const nr = resolveOn(syscall, rule, index, arch, native);
-      if (nr === undefined) continue;
-      const entry = byNr.get(nr) ?? { label: syscall, rules: [] };
-      // A rule naming one syscall twice (by name and by number) is still one rule.
-      if (!entry.rules.includes(plan)) entry.rules.push(plan);
-      byNr.set(nr, entry);
+      checkSyscallNumber(syscall, index, tskip);
+      for (const { nr, call } of placements(syscall, rule, index, arch, native)) {
+        const key = `${nr}:${call}`;
+        const placed = call === undefined ? plan : (copies.get(key) ?? onCall(plan, call, arch));
+        copies.set(key, placed);
+        const entry = byNr.get(nr) ?? { label: syscall, rules: [] };
+        // A rule naming one syscall twice (by name and by number) is still one rule.
+        if (!entry.rules.includes(placed)) entry.rules.push(placed);
+        byNr.set(nr, entry);
+      }
     }
   });
   const syscalls = new Map<number, SyscallPlan>();
   for (const [nr, { label, rules }] of byNr) syscalls.set(nr, { nr, rules: settle(rules, arch.name, label) });
+  shareTskip(syscalls, profile, arch, profileArches(profile, native));
   return { arch, syscalls };
 }
