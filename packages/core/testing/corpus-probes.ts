@@ -15,7 +15,7 @@ import type { ScenarioApi } from './scenarios.js';
  * Syscalls the runtime (any of its threads) may make at any moment: a probe answering
  * them with an errno would break the child, so they are never in a tested set.
  */
-const RUNTIME_SYSCALLS = [
+export const RUNTIME_SYSCALLS = [
   'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'preadv2', 'pwritev2', 'close', 'close_range',
   'openat', 'openat2', 'fstat', 'newfstatat', 'statx', 'lseek', 'getdents64', 'readlink', 'readlinkat',
   'access', 'faccessat', 'faccessat2', 'getcwd', 'fcntl', 'ioctl', 'dup', 'dup2', 'dup3', 'pipe', 'pipe2', 'eventfd', 'eventfd2',
