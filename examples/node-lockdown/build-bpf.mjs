@@ -8,4 +8,4 @@ const out = process.argv[2] ?? new URL('./lockdown.bpf', import.meta.url).pathna
 const bytes = compileLockdown({ preset: 'node', readOnlyFs: true });
 writeFileSync(out, bytes);
 const { meta, programs } = decodeLockdownBpf(bytes);
-console.log(`${out}: ${bytes.length} bytes, ${programs.length} programs (${programs.map((p) => p.length / 8).join(' + ')} instructions), preset ${meta.preset}, libseccomp ${meta.libseccomp}`);
+console.log(`${out}: ${bytes.length} bytes, ${programs.length} programs (${programs.map((p) => p.length / 8).join(' + ')} instructions), preset ${meta.preset}, compiled by ${meta.compiler}`);

@@ -2,7 +2,7 @@
 // sends normal and malicious requests, prints what was allowed and what was blocked, and exits
 // non-zero on any surprise — an attack that got through, a normal request that failed, or a
 // server that did not survive. The Bun and Deno examples run it against their own servers.
-//   node selftest.mjs          the Node server, filters built with libseccomp at start-up
+//   node selftest.mjs          the Node server, filters built by the SDK's compiler at start-up
 //   node selftest.mjs --bpf    … and again from a precompiled lockdown.bpf (the cold-start path)
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

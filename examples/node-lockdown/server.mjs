@@ -1,5 +1,5 @@
 // The locked-down Node server: node:http + the Lambda-style wrapper around handler.mjs.
-// Run: node server.mjs            (builds the filters with libseccomp at start-up)
+// Run: node server.mjs            (builds the filters at start-up; no libseccomp needed)
 //      LOCKDOWN_BPF=lockdown.bpf node server.mjs   (loads them precompiled: npm run build:bpf)
 // It prints one JSON line when it is listening and locked down.
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,7 @@
 /**
- * Compiling a profile with the loaded libseccomp. libseccomp 2.5 does not know syscalls
+ * Compiling a profile: by the SDK's own compiler (the default; it knows every syscall of the
+ * tables, needs no libseccomp, and says which rule produced each return instruction), or with
+ * the loaded libseccomp (--via libseccomp). libseccomp 2.5 does not know syscalls
  * added to the kernel after it (getxattrat, mseal, listmount, …); Docker's default profile
  * lists several of them and covers x86_64, x86 and x32. Core's compile() decides what becomes
  * of them: on a filter that is not for this arch alone, a rule more permissive than the
@@ -7,7 +9,10 @@
  * onWarning, and a stricter rule is refused, since leaving it out would open what the
  * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
-import { compile, SeccompError, syscallResolveName, validateProfile, type Profile } from '@seccomp/node';
+import {
+  assertNoConflicts, compile, compileProgram, libseccompMayBuild, SeccompError, syscallResolveName, validateProfile,
+  type Compiler, type Profile, type RetSource,
+} from '@seccomp/node';
 import { InputError } from './errors.js';
 
 export interface Built {
@@ -18,14 +23,41 @@ export interface Built {
   profile: Profile;
   /** For each rule of `profile`, its index in the profile that was compiled. */
   kept: number[];
+  /** The compiler that built it. */
+  compiler: Compiler;
+  /** From the SDK's compiler: the pc of each return → the index in `profile.rules` behind it, or 'default' / 'badArch'. */
+  provenance?: ReadonlyMap<number, RetSource>;
+}
+
+/**
+ * The profile compiled by the SDK's compiler, as compile() would; undefined when it refuses
+ * for a reason libseccomp would not and `via` was not given (compile() then hands over to
+ * libseccomp, and so does the caller).
+ */
+function ownCompiler(profile: Profile, via: Compiler | undefined, onWarning?: (message: string) => void): Built | undefined {
+  const valid = validateProfile(profile);
+  assertNoConflicts(valid);
+  try {
+    const { bytes, provenance } = compileProgram(valid);
+    return { bytes, warnings: [], profile: valid, kept: valid.rules.map((_, i) => i), compiler: 'typescript', provenance };
+  } catch (err) {
+    if (via !== undefined || !libseccompMayBuild(err)) throw err;
+    onWarning?.(`${err.message}: built by libseccomp instead (--via libseccomp chooses it)`);
+    return undefined;
+  }
 }
 
 /** compile(), with what core left out said (warnings, also passed to onWarning) and shown (profile, kept). */
-export function build(profile: Profile, onWarning?: (message: string) => void): Built {
+export function build(profile: Profile, onWarning?: (message: string) => void, via?: Compiler): Built {
+  if (via !== 'libseccomp') {
+    const own = ownCompiler(profile, via, onWarning);
+    if (own) return own;
+  }
   const warnings: string[] = [];
   let bytes: Uint8Array;
   try {
     bytes = compile(profile, {
+      via: 'libseccomp',
       onWarning: (w) => {
         warnings.push(w);
         onWarning?.(w);
@@ -40,7 +72,7 @@ export function build(profile: Profile, onWarning?: (message: string) => void): 
     }
     throw err;
   }
-  return { bytes, warnings, ...withoutLeftOut(profile, warnings.length > 0) };
+  return { bytes, warnings, compiler: 'libseccomp', ...withoutLeftOut(profile, warnings.length > 0) };
 }
 
 /**

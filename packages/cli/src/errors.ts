@@ -3,7 +3,7 @@
  * exit code. Core's errors are typed; each kind maps to one exit code, and its message is
  * kept as core wrote it (it already names the fix), folded onto one line.
  */
-import { InvalidBpfError, ProfileError, SeccompError, UnknownSyscallError } from '@seccomp/node';
+import { CompileError, InvalidBpfError, ProfileError, SeccompError, UnknownSyscallError } from '@seccomp/node';
 import { EXIT } from './exit.js';
 
 /** A mistake on the command line. */
@@ -32,7 +32,7 @@ export interface DescribedError {
   line: string;
   exitCode: number;
   /** The --json form. */
-  json: { name: string; message: string; code?: string; suggestions?: readonly string[]; problems?: readonly string[] };
+  json: { name: string; message: string; code?: string; suggestions?: readonly string[]; problems?: readonly string[]; compile?: Record<string, unknown> };
 }
 
 function oneLine(text: string): string {
@@ -48,6 +48,12 @@ export function describeError(err: unknown, context?: string): DescribedError {
   }
   if (err instanceof UnknownSyscallError) {
     return { line: `${prefix}${err.message}`, exitCode: EXIT.input, json: { name: err.name, message: err.message, suggestions: err.suggestions } };
+  }
+  if (err instanceof CompileError) {
+    // The profile is valid but cannot be one program (too long, mixed byte orders, …): its fields say why.
+    const { reason, feature, arch, syscall, rules, instructions, limit } = err;
+    const fields = Object.fromEntries(Object.entries({ reason, feature, arch, syscall, rules, instructions, limit }).filter(([, v]) => v !== undefined));
+    return { line: `${prefix}cannot compile: ${oneLine(err.message)}`, exitCode: EXIT.input, json: { name: err.name, message: err.message, code: reason, compile: fields } };
   }
   if (err instanceof InvalidBpfError) {
     const line = `${prefix}invalid BPF program: ${err.message}`;

@@ -41,13 +41,52 @@ test('--arch and --optimize change the program; the same input gives the same by
   const multi = json(seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/m.bpf`, '--json', '--arch', 'x86_64,x86', '--arch', 'x32']));
   assert.deepEqual(multi.arches, ['x86_64', 'x86', 'x32']);
   assert.ok(multi.instructions > a.instructions);
-  const tree = json(seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/t.bpf`, '--json', '--optimize', '2']));
+  assert.equal(a.compiler, 'typescript');
+  assert.equal(a.optimize, null);
+  const linear = json(seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/l.bpf`, '--json', '--via', 'libseccomp']));
+  assert.equal(linear.compiler, 'libseccomp');
+  assert.equal(linear.optimize, 1);
+  const tree = json(seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/t.bpf`, '--json', '--via', 'libseccomp', '--optimize', '2']));
   assert.equal(tree.optimize, 2);
-  assert.notEqual(tree.sha256, a.sha256);
+  assert.notEqual(tree.sha256, linear.sha256);
+  // The SDK's compiler has one layout: --optimize alone is a usage error, not silently ignored.
+  const ignored = seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/x.bpf`, '--optimize', '2']);
+  assert.equal(ignored.code, 2, ignored.stderr);
+  assert.match(ignored.stderr, /--optimize picks libseccomp's layout: add --via libseccomp/);
+  const bad = seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/x.bpf`, '--via', 'gcc']);
+  assert.equal(bad.code, 2, bad.stderr);
+});
+
+test("the SDK's compiler: a shorter program with the same verdicts, every return named by its rule", () => {
+  // An allowlist: neighbouring numbers become one range, and the search is short.
+  const names = ['read', 'write', 'close', 'fstat', 'lseek', 'mmap', 'mprotect', 'munmap', 'brk', 'pread64', 'pwrite64', 'readv', 'writev', 'getpid', 'exit_group'];
+  const allow = s.file('allowlist.json', { defaultAction: 'errno(EPERM)', rules: [{ syscalls: names, action: 'allow' }] });
+  const short = json(seccomp(['compile', allow, '-o', `${s.dir}/al.bpf`, '--json']));
+  const long = json(seccomp(['compile', allow, '-o', `${s.dir}/al-lib.bpf`, '--json', '--via', 'libseccomp']));
+  assert.ok(short.instructions < long.instructions, `${short.instructions} < ${long.instructions}`);
+  for (const name of [...names, 'openat', 'socket']) {
+    assert.deepEqual(json(seccomp(['explain', `${s.dir}/al.bpf`, name, '--json'])).verdict, json(seccomp(['explain', `${s.dir}/al-lib.bpf`, name, '--json'])).verdict, name);
+  }
+  seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/own.bpf`]);
+  seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/lib.bpf`, '--via', 'libseccomp']);
+  for (const call of [['ptrace'], ['openat', '-100', '0', '1'], ['openat', '-100', '0', '0'], ['read'], ['mount']]) {
+    const a = json(seccomp(['explain', `${s.dir}/own.bpf`, ...call, '--json']));
+    const b = json(seccomp(['explain', `${s.dir}/lib.bpf`, ...call, '--json']));
+    assert.deepEqual(a.verdict, b.verdict, call.join(' '));
+  }
+  const lines = json(seccomp(['disasm', `${FIXTURES}read-only.json`, '--json'])).lines as { text: string; source?: string }[];
+  const returns = lines.filter((l) => l.text.startsWith('return'));
+  assert.ok(returns.length > 0);
+  for (const l of returns) assert.match(l.source ?? '', /^(rules\[\d+\]|default action|bad-arch action)$/, l.text);
+  assert.ok(returns.some((l) => l.source === 'rules[0]'));
+  const text = seccomp(['disasm', `${FIXTURES}read-only.json`]).stdout;
+  assert.match(text, /return ERRNO\(EACCES\) +← rules\[\d\]/);
+  assert.match(text, /return KILL_PROCESS +← bad-arch action/);
 });
 
 test('disasm names arches, syscalls, argument words and actions', () => {
-  seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/ro.bpf`]);
+  // libseccomp's layout compares each syscall number with ==, which the listing names.
+  seccomp(['compile', `${FIXTURES}read-only.json`, '-o', `${s.dir}/ro.bpf`, '--via', 'libseccomp']);
   const r = seccomp(['disasm', `${s.dir}/ro.bpf`]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^ line  CODE  JT   JF      K\n=+\n0000: 0x20 0x00 0x00 0x00000004  A = arch\n/);
@@ -57,7 +96,7 @@ test('disasm names arches, syscalls, argument words and actions', () => {
   assert.match(r.stdout, /return ERRNO\(EACCES\)/);
   assert.match(r.stdout, /return KILL_PROCESS/);
   // A profile is compiled first: the same listing.
-  const direct = seccomp(['disasm', `${FIXTURES}read-only.json`]);
+  const direct = seccomp(['disasm', `${FIXTURES}read-only.json`, '--via', 'libseccomp']);
   assert.equal(direct.stdout, r.stdout);
   const lines = json(seccomp(['disasm', `${s.dir}/ro.bpf`, '--json'])).lines;
   assert.equal(lines[0].text, 'A = arch');
@@ -75,10 +114,18 @@ test(`a syscall the loaded libseccomp ${knowsMseal ? 'knows' : 'does not know'} 
     architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'],
     syscalls: [{ names: ['read', 'mseal'], action: 'SCMP_ACT_ALLOW' }],
   });
-  const r = seccomp(['compile', p, '-o', `${s.dir}/n.bpf`]);
+  const r = seccomp(['compile', p, '-o', `${s.dir}/n.bpf`, '--via', 'libseccomp']);
   assert.equal(r.code, 0, r.stderr);
   const denied = s.file('newer-deny.json', { defaultAction: 'allow', arches: ['x86_64', 'x86'], rules: [{ syscalls: ['mseal'], action: 'errno(EPERM)' }] });
-  const d = seccomp(['compile', denied, '-o', `${s.dir}/d.bpf`]);
+  const d = seccomp(['compile', denied, '-o', `${s.dir}/d.bpf`, '--via', 'libseccomp']);
+  // The SDK's compiler knows mseal on both arches from its own tables: nothing left out, nothing refused.
+  const own = seccomp(['compile', p, '-o', `${s.dir}/n2.bpf`]);
+  assert.equal(own.code, 0, own.stderr);
+  assert.doesNotMatch(own.stderr, /mseal/);
+  for (const arch of ['x86_64', 'x86']) {
+    assert.equal(json(seccomp(['explain', p, 'mseal', '--arch', arch, '--json'])).verdict.action, 'allow', arch);
+    assert.equal(json(seccomp(['explain', denied, 'mseal', '--arch', arch, '--json'])).verdict.action, 'errno(EPERM)', arch);
+  }
   if (knowsMseal) {
     assert.doesNotMatch(r.stderr, /mseal/, `libseccomp ${libraryVersion().text} knows mseal: nothing is left out`);
     assert.equal(d.code, 0, d.stderr);

@@ -74,7 +74,8 @@ test('learn passes the command\'s status through, and still writes the profile',
 test('run passes the exit status and signals through', () => {
   const p = s.file('allow-all.json', { defaultAction: 'allow', rules: [{ syscalls: ['ptrace'], action: 'errno(EPERM)' }] });
   assert.equal(seccomp(['run', '-p', p, '--', '/bin/sh', '-c', 'exit 42']).code, 42);
-  assert.equal(seccomp(['run', '-p', p, '--', '/bin/sh', '-c', 'kill -TERM $$']).code, 128 + 15);
+  const killed = seccomp(['run', '-p', p, '--', '/bin/sh', '-c', 'kill -TERM $$']);
+  assert.equal(killed.code, 128 + 15, `stdout: ${killed.stdout}\nstderr: ${killed.stderr}`);
 });
 
 test('a kill action ends the command with SIGSYS: 128 + 31', () => {

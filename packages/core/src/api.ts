@@ -13,6 +13,7 @@ import { NotifySupervisor, takeFd } from './notify.js';
 import { rawSyscall, type SyscallArg, type SyscallResult } from './rawsyscall.js';
 import { findRuleConflicts, validateProfile, type Profile } from './profile/index.js';
 import { buildFilter } from './build.js';
+import { compileProgram, compilerOf, libseccompMayBuild, type Compiler } from './compiler.js';
 import { readStatus, type ProcessStatus } from './status.js';
 import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { syscallNames } from './syscalls/index.js';
@@ -20,6 +21,13 @@ import { compileLockdown, lockdown, type LockdownResult } from './lockdown/run.j
 import type { LockdownOptions } from './lockdown/options.js';
 
 export interface CompileOptions {
+  /**
+   * Which compiler builds the BPF: "typescript" (the SDK's own, the default: no libseccomp
+   * needed) or "libseccomp" (over FFI). Without it, a profile the SDK's compiler refuses for
+   * a reason libseccomp would not (overlapping rules it cannot prove libseccomp-equal) is
+   * built by libseccomp, and onWarning says so.
+   */
+  via?: Compiler;
   /**
    * Told about each rule left out: on a multi-arch filter a syscall the loaded libseccomp does
    * not know is skipped when its rule is more permissive than the default (fail closed).
@@ -42,9 +50,9 @@ export interface Seccomp {
   syscallResolveName(name: string, arch?: ArchName): number;
   /** libseccomp's own reverse lookup, or undefined. */
   syscallResolveNum(nr: number, arch?: ArchName): string | undefined;
-  /** Profile → BPF through libseccomp. Refuses conflicting rules. */
+  /** Profile → BPF (the SDK's compiler by default, or `via: 'libseccomp'`). Refuses conflicting rules. */
   compile(profile: Profile, options?: CompileOptions): Uint8Array;
-  /** Builds the profile with libseccomp and loads it (TSYNC by default). */
+  /** Builds the profile (as compile) and loads it (TSYNC by default). */
   loadProfile(profile: Profile, options?: CompileOptions): void;
   /** Installs a ready BPF program with seccomp(2); libseccomp is not needed. */
   loadBpf(bpf: Uint8Array, options?: LoadBpfOptions): void;
@@ -92,18 +100,44 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     }
   }
   const token = (arch?: ArchName) => (arch === undefined ? 0 : archInfo(arch).token);
-  const prepare = (profile: Profile, options: CompileOptions = {}) => {
-    const valid = validateProfile(profile);
-    assertNoConflicts(valid);
-    return buildFilter((def, opts) => new SyscallFilter(def, opts), valid, {
-      nativeArch: nativeArch(backend.host.machine()),
+  const host = () => nativeArch(backend.host.machine());
+  const libseccompFilter = (valid: Profile, options: CompileOptions) =>
+    buildFilter((def, opts) => new SyscallFilter(def, opts), valid, {
+      nativeArch: host(),
       libraryKnows: (name) => native.libraryKnows(name),
       onWarning: options.onWarning,
     });
+  /** The profile checked, and the compiler that will build it (the SDK's, unless it must not). */
+  const plan = (profile: Profile, options: CompileOptions = {}): { valid: Profile; bytes?: Uint8Array } => {
+    const via = compilerOf(options.via, 'compile()');
+    const valid = validateProfile(profile);
+    assertNoConflicts(valid);
+    if (via === 'libseccomp') return { valid };
+    try {
+      return { valid, bytes: compileProgram(valid, { nativeArch: host() }).bytes };
+    } catch (err) {
+      if (options.via !== undefined || !libseccompMayBuild(err)) throw err;
+      // libseccomp must be there to take over; if it is not, the compiler's reason is the answer.
+      if (!native.available()) throw err;
+      options.onWarning?.(`${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')`);
+      return { valid };
+    }
   };
   function compile(profile: Profile, options?: CompileOptions): Uint8Array {
-    using filter = prepare(profile, options);
+    const { valid, bytes } = plan(profile, options);
+    if (bytes) return bytes;
+    using filter = libseccompFilter(valid, options ?? {});
     return filter.exportBpf();
+  }
+  function loadProfile(profile: Profile, options?: CompileOptions): void {
+    const { valid, bytes } = plan(profile, options);
+    if (!bytes) {
+      using filter = libseccompFilter(valid, options ?? {});
+      filter.load();
+      return;
+    }
+    const a = valid.attributes ?? {};
+    loadBpf(native, bytes, { allThreads: a.tsync ?? true, log: a.log === true, specAllow: a.specAllow === true, noNewPrivs: a.noNewPrivs ?? true });
   }
   return {
     SyscallFilter,
@@ -132,10 +166,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       return name;
     },
     compile,
-    loadProfile: (profile, options) => {
-      using filter = prepare(profile, options);
-      filter.load();
-    },
+    loadProfile,
     loadBpf: (bpf, options) => loadBpf(native, bpf, options),
     strictMode: () => strictMode(native),
     strictModeFilter: () => strictModeProfile(nativeArch(backend.host.machine())),
@@ -143,8 +174,8 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     notifySupervisor: (fd) => new NotifySupervisor(native, fd),
     takeFd: (pid, fd) => takeFd(native, pid, fd),
     rawSyscall: (syscall, ...args) => rawSyscall(native, syscall, args),
-    lockdown: (options) => lockdown(native, compile, options),
-    compileLockdown: (options) => compileLockdown(native, compile, options),
+    lockdown: (options) => lockdown(native, (p, via) => compile(p, { via }), options),
+    compileLockdown: (options) => compileLockdown(native, (p, via) => compile(p, { via }), options),
     native,
   };
 }

@@ -19,4 +19,5 @@ export * from './loadbpf.js';
 export * from './notify.js';
 export * from './rawsyscall.js';
 export * from './lockdown/index.js';
+export * from './compiler.js';
 export * from './api.js';

@@ -3,7 +3,7 @@
  * and the few multi-call recipes (reading an fd, reading errno) every runtime shares.
  */
 import { errnoWord, type HostOps, type NativeLibrary, type SeccompBackend } from './backend.js';
-import { check, SeccompVersionError, UnknownSyscallError } from './errors.js';
+import { check, SeccompUnavailableError, SeccompVersionError, UnknownSyscallError } from './errors.js';
 import { capabilitiesOf, formatVersion, lazyLibrary, symbolSince, type Capabilities, type LibraryVersion } from './library.js';
 import type { BoundSymbols, SymbolName } from './symbols.js';
 import { HOST_ENDIAN } from './abi.js';
@@ -43,6 +43,16 @@ export class Native {
   /** libc alone (libseccomp if already open): loading raw BPF must work without libseccomp. */
   get libc(): NativeLibrary {
     return this.opened ?? this.openLibc();
+  }
+
+  /** Whether libseccomp can be opened here (it is optional: the SDK's compiler does not need it). */
+  available(): boolean {
+    try {
+      return this.lib !== undefined;
+    } catch (err) {
+      if (err instanceof SeccompUnavailableError) return false;
+      throw err;
+    }
   }
 
   get sym(): BoundSymbols {

@@ -45,7 +45,7 @@ const FEATURES: Record<string, Check> = {
   takeFd: (v) => assert.equal(v, true),
   filterLoad: filtered,
   loadBpf: filtered,
-  lockdown: (v) => (assert.equal(v.via, 'libseccomp'), filtered(v)),
+  lockdown: (v) => (assert.equal(v.via, 'typescript'), filtered(v)),
   lockdownReadOnlyFs: (v) => (assert.equal(v.readOnlyFs, true), filtered(v)),
   lockdownBpf: (v) => (assert.equal(v.via, 'bpf'), filtered(v)),
 };

@@ -8,7 +8,7 @@ const newest = ['getxattrat', 'mseal', 'listmount'].filter((n) => syscallResolve
 test("Docker's default profile compiles for x86_64 + x86 + x32 with the loaded libseccomp", () => {
   const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch: 'x86_64' });
   const warnings: string[] = [];
-  const bpf = compile(profile, { onWarning: (w) => warnings.push(w) });
+  const bpf = compile(profile, { via: 'libseccomp', onWarning: (w) => warnings.push(w) });
   assert.ok(bpf.length > 0);
   assert.equal(emulate(bpf, { arch: 'x86_64', syscall: 'read' }).action.kind, 'allow');
   assert.equal(emulate(bpf, { arch: 'x86_64', syscall: 'reboot' }).action.kind, 'errno');
@@ -26,7 +26,24 @@ test('a native-only profile keeps a rule on a syscall newer than libseccomp, by 
 
 test('a stricter-than-default rule libseccomp cannot place on every arch is an error, not a hole', { skip: newest.length ? false : 'libseccomp knows every syscall of the table' }, () => {
   assert.throws(
-    () => compile({ defaultAction: Action.allow, arches: ['x86_64', 'x86'], rules: [{ syscalls: [newest[0]!], action: Action.errno('EPERM') }] }),
+    () => compile({ defaultAction: Action.allow, arches: ['x86_64', 'x86'], rules: [{ syscalls: [newest[0]!], action: Action.errno('EPERM') }] }, { via: 'libseccomp' }),
     /does not know syscall .* would let the syscall through/,
   );
+});
+
+test("the SDK's compiler places syscalls newer than libseccomp on every arch, by the tables' numbers", () => {
+  const warnings: string[] = [];
+  const profile = { defaultAction: Action.allow, arches: ['x86_64', 'x86'] as const, rules: [{ syscalls: ['getxattrat', 'mseal', 'listmount'], action: Action.errno('EPERM') }] };
+  const bpf = compile({ ...profile, arches: [...profile.arches] }, { onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(warnings, []);
+  for (const arch of profile.arches) {
+    for (const name of profile.rules[0]!.syscalls) {
+      assert.deepEqual(emulate(bpf, { arch, syscall: name }).action, Action.errno('EPERM'), `${name} on ${arch}`);
+    }
+    assert.deepEqual(emulate(bpf, { arch, syscall: 'getpid' }).action, Action.allow, `getpid on ${arch}`);
+  }
+});
+
+test('via is checked before anything is built', () => {
+  assert.throws(() => compile({ defaultAction: Action.allow, rules: [] }, { via: 'gcc' as never }), (err: Error) => err instanceof TypeError && /via is "typescript"/.test(err.message));
 });

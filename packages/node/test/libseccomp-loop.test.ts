@@ -95,11 +95,17 @@ test('control: without the guard, libseccomp never finishes the looping shape', 
   assert.ok(run.killed, 'killed at the timeout');
 });
 
-test('the looping shape through compile() is refused in the child, before libseccomp', () => {
+test("the looping shape through compile({ via: 'libseccomp' }) is refused in the child, before libseccomp", () => {
   const run = runChild('compile', LOOPING, 20_000);
   assert.equal(run.killed, false);
   assert.equal(run.built, false);
   assert.equal(run.name, 'LibseccompLoopError');
+});
+
+test("the SDK's compiler (compile()'s default) builds the looping shape at once", () => {
+  const run = runChild('typescript', LOOPING, 20_000);
+  assert.equal(run.killed, false);
+  assert.equal(run.built, true, `${run.name}: ${run.message}`);
 });
 
 // The nearest shapes the guard lets through, each built for real by libseccomp.

@@ -1,11 +1,11 @@
 /**
- * `seccomp compile`: a profile (SDK or OCI JSON) to the BPF program libseccomp generates,
- * ready for `loadBpf()` / `lockdown({ bpf })` on a machine without libseccomp, or for
+ * `seccomp compile`: a profile (SDK or OCI JSON) to a BPF program — the SDK's compiler's by
+ * default, libseccomp's with --via libseccomp — ready for `loadBpf()` / `lockdown({ bpf })` on a machine without libseccomp, or for
  * `disasm` and `explain`.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { formatAction, type Profile } from '@seccomp/node';
+import { formatAction, type Compiler, type Profile } from '@seccomp/node';
 import { expectPositionals, stringOpt } from '../args.js';
 import { build } from '../build.js';
 import type { Command } from '../command.js';
@@ -20,13 +20,24 @@ export function summarise(profile: Profile): { arches: string[]; defaultAction: 
   return { arches: [...(profile.arches ?? [])], defaultAction: formatAction(profile.defaultAction), rules: profile.rules.length, syscalls: names.size };
 }
 
+/** --via: undefined keeps compile()'s default (the SDK's compiler, libseccomp when it must). */
+export function parseVia(text: string | undefined): Compiler | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'typescript' || text === 'libseccomp') return text;
+  throw new UsageError(`--via is typescript or libseccomp, got "${text}"`, 'compile');
+}
+
 export const compileCommand: Command = {
   name: 'compile',
   summary: 'compile a profile (SDK or OCI JSON) to a BPF program',
-  usage: 'seccomp compile <profile.json> -o <out.bpf> [--arch <arch>,…] [--optimize 1|2]',
+  usage: 'seccomp compile <profile.json> -o <out.bpf> [--arch <arch>,…] [--via typescript|libseccomp] [--optimize 1|2]',
   description: `
-Builds the filter with libseccomp and writes the BPF program it generates: 8 bytes per
-instruction, in the target arch's byte order. The input may be the SDK's profile JSON
+Compiles the profile and writes the BPF program: 8 bytes per instruction, in the target
+arch's byte order. The SDK's own compiler is the default: it needs no libseccomp, knows
+every syscall of the SDK's tables, and gives libseccomp's verdicts in fewer instructions
+(dispatch by binary search). --via libseccomp builds with the loaded libseccomp instead
+(its exact bytes; --optimize picks its layout). A profile the SDK's compiler cannot prove
+libseccomp-equal (overlapping rules) is built by libseccomp, with a warning. The input may be the SDK's profile JSON
 ({ defaultAction, rules }) or an OCI/Docker seccomp profile ({ defaultAction, syscalls });
 the format is detected from the content. An OCI profile is resolved the way Docker and
 runc would for the first --arch (archMap, includes/excludes, errnoRet); what cannot be
@@ -34,30 +45,33 @@ carried over is printed as a warning.`,
   options: {
     output: { type: 'string', short: 'o', value: 'out.bpf', description: 'where to write the program (required)' },
     ...POLICY_OPTIONS,
-    optimize: { type: 'string', value: '1|2', description: 'libseccomp layout: 1 = linear by priority (default), 2 = binary tree' },
+    via: { type: 'string', value: 'typescript|libseccomp', description: 'the compiler: the SDK\'s own (default) or the loaded libseccomp' },
+    optimize: { type: 'string', value: '1|2', description: 'libseccomp layout (--via libseccomp): 1 = linear by priority (default), 2 = binary tree' },
   },
   exitCodes: [
     [EXIT.ok, 'the program was written'],
     [EXIT.usage, 'wrong usage (no -o, unknown arch, bad --optimize)'],
-    [EXIT.input, 'missing or unreadable file, malformed JSON, invalid profile, unknown syscall'],
+    [EXIT.input, 'missing or unreadable file, malformed JSON, invalid profile, unknown syscall, a profile no program can hold (too long, mixed byte orders)'],
     [EXIT.system, 'libseccomp is missing or refused the profile'],
   ],
-  examples: ['seccomp compile profile.json -o filter.bpf', 'seccomp compile docker-default.json -o x86.bpf --arch x86_64,x32,x86 --optimize 2'],
+  examples: ['seccomp compile profile.json -o filter.bpf', 'seccomp compile docker-default.json -o x86.bpf --arch x86_64,x32,x86', 'seccomp compile profile.json -o filter.bpf --via libseccomp --optimize 2'],
   run({ values, positionals, io, json }) {
     expectPositionals(positionals, ['profile.json'], 'compile');
     const out = stringOpt(values, 'output');
     if (!out) throw new UsageError('missing -o <out.bpf>: where to write the program', 'compile');
     const optimize = parseOptimize(stringOpt(values, 'optimize'));
+    const via = parseVia(stringOpt(values, 'via'));
+    if (optimize && via !== 'libseccomp') throw new UsageError('--optimize picks libseccomp\'s layout: add --via libseccomp (the SDK\'s compiler always dispatches by binary search)', 'compile');
     const policy = readPolicy(positionals[0]!, { ...policyOptions(values), ...(optimize && { optimize }) }, false);
     if (policy.kind !== 'profile') throw new InputError(`${policy.path}: already a BPF program`);
     for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
-    const built = build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`));
+    const built = build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`), via);
     const bpf = built.bytes;
     writeFileSync(out, bpf);
     const sha256 = createHash('sha256').update(bpf).digest('hex');
     const summary = summarise(built.profile);
     const warnings = [...policy.warnings, ...built.warnings];
-    const result = { input: policy.path, format: policy.format, output: out, bytes: bpf.byteLength, instructions: bpf.byteLength / 8, sha256, ...summary, optimize: policy.profile.attributes?.optimize ?? 1, warnings };
+    const result = { input: policy.path, format: policy.format, output: out, bytes: bpf.byteLength, instructions: bpf.byteLength / 8, sha256, ...summary, compiler: built.compiler, optimize: built.compiler === 'libseccomp' ? policy.profile.attributes?.optimize ?? 1 : null, warnings };
     if (json) {
       io.json(result);
       return EXIT.ok;
@@ -67,7 +81,8 @@ carried over is printed as a warning.`,
     io.out(`  arches   ${summary.arches.join(', ')}`);
     io.out(`  default  ${summary.defaultAction}`);
     io.out(`  rules    ${plural(summary.rules, 'rule')} over ${plural(summary.syscalls, 'syscall')}`);
-    io.out(`  layout   ${result.optimize === 2 ? 'binary tree (--optimize 2)' : 'linear by priority (--optimize 1)'}`);
+    io.out(`  compiler ${built.compiler === 'typescript' ? 'the SDK\'s (TypeScript)' : 'libseccomp'}`);
+    io.out(`  layout   ${result.optimize === null ? 'binary search on the syscall number' : result.optimize === 2 ? 'binary tree (--optimize 2)' : 'linear by priority (--optimize 1)'}`);
     return EXIT.ok;
   },
 };

@@ -1,17 +1,27 @@
 /**
  * `seccomp disasm`: a BPF program as one readable line per instruction, with syscall
  * names, arches and actions spelled out. A profile is compiled first, so the question
- * "what does libseccomp make of my profile" is one command.
+ * "what does the compiler make of my profile" is one command; with the SDK's compiler each
+ * return also names the rule it stands for (from the compiler's provenance, not a guess).
  */
-import { disassemble, disassembleLines } from '@seccomp/node';
-import { expectPositionals } from '../args.js';
+import { disassemble, disassembleLines, type RetSource } from '@seccomp/node';
+import { expectPositionals, stringOpt } from '../args.js';
 import { build } from '../build.js';
+import { parseVia } from './compile.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit.js';
 import { readPolicy } from '../policy.js';
 import { POLICY_OPTIONS, policyOptions } from '../policy-options.js';
 import { plural } from '../text.js';
 
+
+/** What a return stands for, in the file's own terms: rules[3], syscalls[12], default, bad arch. */
+function originText(source: RetSource | undefined, origins: readonly string[]): string | undefined {
+  if (source === undefined) return undefined;
+  if (source === 'default') return 'default action';
+  if (source === 'badArch') return 'bad-arch action';
+  return origins[source] ?? `rules[${source}]`;
+}
 
 export const disasmCommand: Command = {
   name: 'disasm',
@@ -21,9 +31,14 @@ export const disasmCommand: Command = {
 Prints each instruction as  pc: code jt jf k  statement. Loads of seccomp_data are named
 (sys_number, arch, args[1] (low)), compared syscall numbers are named for the arch the
 program has just checked, and return values are decoded into actions. A JSON profile is
-compiled with libseccomp first. --arch picks the byte order a raw program is read in and
+compiled first (the SDK's compiler, or --via libseccomp); with the SDK's compiler every
+return names the rule behind it (rules[i], or syscalls[i] for an OCI profile), the default
+action or the bad-arch action. --arch picks the byte order a raw program is read in and
 the arch used before the program's own arch check (default: this machine's).`,
-  options: { ...POLICY_OPTIONS },
+  options: {
+    ...POLICY_OPTIONS,
+    via: { type: 'string', value: 'typescript|libseccomp', description: 'the compiler that builds a profile: the SDK\'s own (default) or the loaded libseccomp' },
+  },
   exitCodes: [
     [EXIT.ok, 'disassembled'],
     [EXIT.usage, 'wrong usage'],
@@ -35,16 +50,21 @@ the arch used before the program's own arch check (default: this machine's).`,
     expectPositionals(positionals, ['out.bpf'], 'disasm');
     const policy = readPolicy(positionals[0]!, policyOptions(values));
     if (policy.kind === 'profile') for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
-    const bytes = policy.kind === 'bpf' ? policy.bytes : build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`)).bytes;
+    const built = policy.kind === 'bpf' ? undefined : build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`), parseVia(stringOpt(values, 'via')));
+    const bytes = built ? built.bytes : (policy as { bytes: Uint8Array }).bytes;
     const arch = policy.kind === 'bpf' ? policy.arch : policy.profile.arches?.[0];
     const opts = arch ? { arch } : {};
+    const origins = policy.kind === 'profile' && built ? built.kept.map((i) => policy.origins[i]!) : [];
+    const sourceOf = (pc: number) => originText(built?.provenance?.get(pc), origins);
     if (json) {
-      io.json({ input: policy.path, instructions: bytes.byteLength / 8, lines: disassembleLines(bytes, opts) });
+      const lines = disassembleLines(bytes, opts).map((l) => ({ ...l, ...(sourceOf(l.pc) !== undefined && { source: sourceOf(l.pc) }) }));
+      io.json({ input: policy.path, ...(built && { compiler: built.compiler }), instructions: bytes.byteLength / 8, lines });
       return EXIT.ok;
     }
     io.out(` line  CODE  JT   JF      K`);
     io.out(`=================================`);
-    io.out(disassemble(bytes, opts));
+    const text = disassemble(bytes, opts).split('\n');
+    io.out(text.map((line, pc) => (sourceOf(pc) === undefined ? line : `${line}  ${io.style.dim(`← ${sourceOf(pc)}`)}`)).join('\n'));
     io.out(`${plural(bytes.byteLength / 8, 'instruction')}`);
     return EXIT.ok;
   },

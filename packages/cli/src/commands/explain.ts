@@ -1,10 +1,12 @@
 /**
  * `seccomp explain`: what a filter answers for one call, and why. The verdict is the
- * emulator's run of the compiled program, so it is exactly what the kernel would do. The
- * rule responsible is found by compiling each rule alone (with a default no rule uses) and
- * running the same call through it: a rule is "matching" when, alone, it gives its action.
- * That is libseccomp's own reading of the rule, on this arch, with its 32/64-bit and x32
- * details, rather than a re-implementation of it. conditionHolds then shows, condition by
+ * emulator's run of the compiled program, so it is exactly what the kernel would do. With the
+ * SDK's compiler (the default) the deciding rule is read from the program's provenance: the
+ * compiler records which rule produced each return instruction. Other rules are shown as
+ * matching or not by compiling each alone (with a default no rule uses) and running the same
+ * call through it — the compiler's own reading of the rule on this arch, with its 32/64-bit
+ * and x32 details. With --via libseccomp, which records nothing, the deciding rule is the
+ * matching one whose action is the verdict. conditionHolds then shows, condition by
  * condition, why a rule for this syscall did or did not match.
  */
 import {
@@ -13,7 +15,8 @@ import {
   type ArchName, type EmulateResult, type Profile, type Rule,
 } from '@seccomp/node';
 import { expectPositionals, flag, stringOpt } from '../args.js';
-import { build } from '../build.js';
+import { build, type Built } from '../build.js';
+import { parseVia } from './compile.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
@@ -79,10 +82,10 @@ function sentinelFor(action: Action): Action {
   return actionsEqual(a, action) ? Action.trace(0xfffd) : a;
 }
 
-/** `profile` is build()'s view, without what core left out, so each rule builds alone as it did in the filter. */
-function ruleAlone(profile: Profile, rule: Rule): Uint8Array {
+/** `profile` is build()'s view, without what core left out, so each rule builds alone as it did in the filter, by the same compiler. */
+function ruleAlone(profile: Profile, rule: Rule, via: Built['compiler']): Uint8Array {
   const { priority: _p, ...bare } = rule;
-  return compile(validateProfile({ ...profile, defaultAction: sentinelFor(rule.action), rules: [bare] }));
+  return compile(validateProfile({ ...profile, defaultAction: sentinelFor(rule.action), rules: [bare] }), { via });
 }
 
 function namesTheCall(rule: Rule, call: Call, native: ArchName): boolean {
@@ -114,12 +117,13 @@ interface Attribution {
   notMatching: RuleReport[];
 }
 
-function attribute(policy: ProfilePolicy, call: Call, result: EmulateResult): Attribution {
+function attribute(policy: ProfilePolicy, built: Built, call: Call, result: EmulateResult): Attribution {
   const profile = policy.profile;
   const native = nativeArch();
-  if (!archesOf(policy).includes(call.arch)) return { reason: 'badArch', alsoMatching: [], notMatching: [] };
+  const source = built.provenance?.get(result.path.at(-1)!);
+  if (source === 'badArch' || (source === undefined && !archesOf(policy).includes(call.arch))) return { reason: 'badArch', alsoMatching: [], notMatching: [] };
   const reports: RuleReport[] = profile.rules.map((rule, index) => {
-    const matches = actionsEqual(emulate(ruleAlone(profile, rule), { arch: call.arch, syscall: call.syscall, args: call.args }).action, rule.action);
+    const matches = actionsEqual(emulate(ruleAlone(profile, rule, built.compiler), { arch: call.arch, syscall: call.syscall, args: call.args }).action, rule.action);
     const conditions = (rule.conditions ?? []).map((c) => {
       const value = call.args[c.arg] ?? 0n;
       return { text: formatCondition(c), arg: c.arg, value: hex(value), holds: conditionHolds(c, value) };
@@ -131,16 +135,18 @@ function attribute(policy: ProfilePolicy, call: Call, result: EmulateResult): At
   });
   const matching = reports.filter((r) => r.matches);
   const named = reports.filter((r) => !r.matches && namesTheCall(profile.rules[r.index]!, call, native));
-  const responsible = matching.find((r) => actionsEqual(profile.rules[r.index]!.action, result.action));
+  if (source === 'default') return { reason: 'default', alsoMatching: matching, notMatching: named };
+  // The compiler's record names the rule; without one, the first matching rule with the verdict's action.
+  const responsible = typeof source === 'number' ? reports[source] : matching.find((r) => actionsEqual(profile.rules[r.index]!.action, result.action));
   if (responsible) return { reason: 'rule', rule: responsible, alsoMatching: matching.filter((r) => r !== responsible), notMatching: named };
   if (!matching.length && actionsEqual(result.action, profile.defaultAction)) return { reason: 'default', alsoMatching: [], notMatching: named };
   return { reason: 'unattributed', alsoMatching: matching, notMatching: named };
 }
 
 /** The profile compiled, and its rules as the filter holds them, each still named by its place in the file. */
-function asBuilt(policy: ProfilePolicy, onWarning: (message: string) => void): { policy: ProfilePolicy; bytes: Uint8Array } {
-  const built = build(policy.profile, onWarning);
-  return { policy: { ...policy, profile: built.profile, origins: built.kept.map((i) => policy.origins[i]!) }, bytes: built.bytes };
+function asBuilt(policy: ProfilePolicy, onWarning: (message: string) => void, via: Built['compiler'] | undefined): { policy: ProfilePolicy; bytes: Uint8Array; built: Built } {
+  const built = build(policy.profile, onWarning, via);
+  return { policy: { ...policy, profile: built.profile, origins: built.kept.map((i) => policy.origins[i]!) }, bytes: built.bytes, built };
 }
 
 export const explainCommand: Command = {
@@ -160,6 +166,7 @@ A compiled program has no rules to point at; the instruction that returned is sh
   options: {
     arch: { type: 'string', value: 'arch', description: 'the arch (ABI) the call is made through' },
     cap: POLICY_OPTIONS.cap!,
+    via: { type: 'string', value: 'typescript|libseccomp', description: 'the compiler that builds a profile: the SDK\'s own (default) or the loaded libseccomp' },
     trace: { type: 'boolean', description: `print every instruction executed (default: the first ${TRACE_HEAD} and last ${TRACE_TAIL} of a long path)` },
   },
   exitCodes: [
@@ -175,19 +182,20 @@ A compiled program has no rules to point at; the instruction that returned is sh
     const arch = parseArches([stringOpt(values, 'arch') ?? nativeArch()])![0]!;
     const read = readPolicy(positionals[0]!, { ...policyOptions({ ...values, arch: undefined }) });
     if (read.kind === 'profile') for (const w of read.warnings) io.warn(`${read.path}: ${w}`);
-    const { policy, bytes } = read.kind === 'bpf' ? { policy: read, bytes: read.bytes } : asBuilt(read, (w) => io.warn(`${read.path}: ${w}`));
+    const via = parseVia(stringOpt(values, 'via'));
+    const { policy, bytes, built } = read.kind === 'bpf' ? { policy: read, bytes: read.bytes, built: undefined } : asBuilt(read, (w) => io.warn(`${read.path}: ${w}`), via);
     const call = parseCall(positionals.slice(1), arch);
     const result = emulate(bytes, { arch, syscall: call.syscall, args: call.args });
     const lines = disassembleLines(bytes, { arch: policy.kind === 'bpf' ? policy.arch : arch });
     const path = result.path.map((pc) => lines[pc]!);
-    const attribution = policy.kind === 'profile' ? attribute(policy, call, result) : undefined;
+    const attribution = policy.kind === 'profile' && built ? attribute(policy, built, call, result) : undefined;
     const missing = call.name !== undefined && !syscallNames(arch).includes(call.name as never) && isSyscallName(call.name);
     const verdict = { action: actionText(result.action), value: hex(result.value), meaning: describeAction(result.action), runs: runs(result.action) };
     const exitCode = runs(result.action) ? EXIT.ok : EXIT.negative;
     if (json) {
       io.json({
         input: policy.path, format: policy.kind === 'bpf' ? 'bpf' : policy.format, arch, syscall: call.name ?? null,
-        nr: call.nr ?? null, args: call.args, verdict, ...(attribution && { attribution }), instructions: result.instructions,
+        nr: call.nr ?? null, args: call.args, verdict, ...(built && { compiler: built.compiler }), ...(attribution && { attribution }), instructions: result.instructions,
         path: path.map((l) => ({ pc: l.pc, text: l.text })),
       });
       return exitCode;

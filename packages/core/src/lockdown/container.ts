@@ -34,8 +34,8 @@ export interface LockdownBpfMeta {
   readOnlyFs: boolean;
   /** Loaded with SECCOMP_FILTER_FLAG_LOG. */
   logDenials: boolean;
-  /** The libseccomp that generated the programs ("2.5.4"). */
-  libseccomp: string;
+  /** What generated the programs: "typescript" (the SDK's compiler) or "libseccomp 2.5.4". */
+  compiler: string;
 }
 
 export interface LockdownBpf {

@@ -3,6 +3,7 @@
  * that says what to write instead.
  */
 import { Action, formatAction, isAction, parseAction } from '../actions.js';
+import { compilerOf, type Compiler } from '../compiler.js';
 import { isPresetName, PRESET_NAMES, type LockdownPresetName } from './presets.js';
 
 export interface LockdownOptions {
@@ -28,6 +29,8 @@ export interface LockdownOptions {
   logDenials?: boolean;
   /** A program made by compileLockdown(): loaded with seccomp(2), without libseccomp. */
   bpf?: Uint8Array;
+  /** Which compiler builds the filters: the SDK's ("typescript", the default) or "libseccomp". */
+  via?: Compiler;
 }
 
 /** The options once checked: what the plan and the loader work from. */
@@ -39,9 +42,10 @@ export interface ResolvedLockdownOptions {
   dryRun: boolean;
   readOnlyFs: boolean;
   logDenials: boolean;
+  via: Compiler;
 }
 
-const KEYS = ['preset', 'allow', 'deny', 'action', 'dryRun', 'readOnlyFs', 'logDenials', 'bpf'];
+const KEYS = ['preset', 'allow', 'deny', 'action', 'dryRun', 'readOnlyFs', 'logDenials', 'bpf', 'via'];
 
 function specs(value: unknown, what: string): readonly string[] {
   if (value === undefined) return [];
@@ -94,6 +98,7 @@ export function resolveOptions(options: LockdownOptions | undefined, runtime: Lo
     dryRun: flag(o.dryRun, 'dryRun'),
     readOnlyFs: flag(o.readOnlyFs, 'readOnlyFs'),
     logDenials: flag(o.logDenials, 'logDenials'),
+    via: compilerOf(o.via, 'lockdown()'),
   };
 }
 

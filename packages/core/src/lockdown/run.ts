@@ -1,5 +1,5 @@
 /**
- * lockdown() and compileLockdown(): plan → (libseccomp | a precompiled set) → guards →
+ * lockdown() and compileLockdown(): plan → (the SDK's compiler | libseccomp | a precompiled set) → guards →
  * seccomp(2) with TSYNC for each program → /proc says every thread is filtered.
  *
  * Both paths load through loadBpf (seccomp(2) directly), so what runs after the first
@@ -10,6 +10,7 @@
 import { Action, formatAction, parseAction } from '../actions.js';
 import { nativeArch, type ArchName } from '../arch.js';
 import { SOCK_FILTER_SIZE } from '../abi.js';
+import type { Compiler } from '../compiler.js';
 import { formatVersion } from '../library.js';
 import { loadBpf } from '../loadbpf.js';
 import type { Native } from '../native.js';
@@ -22,12 +23,12 @@ import { assertBpfAlone, resolveOptions, type LockdownOptions, type ResolvedLock
 import { planLockdown, type LockdownPlan } from './plan.js';
 import { bindSelfPid } from './self.js';
 
-/** Builds one profile into BPF with libseccomp (createSeccomp's compile). */
-export type CompileProfile = (profile: Profile) => Uint8Array;
+/** Builds one profile into BPF with the chosen compiler (createSeccomp's compile). */
+export type CompileProfile = (profile: Profile, via: Compiler) => Uint8Array;
 
 export interface LockdownResult {
-  /** Where the programs came from: built now with libseccomp, or precompiled (`bpf`). */
-  via: 'libseccomp' | 'bpf';
+  /** Where the programs came from: built now by the SDK's compiler or libseccomp, or precompiled (`bpf`). */
+  via: Compiler | 'bpf';
   preset: string;
   syscalls: {
     /** Allowed outright. */
@@ -58,9 +59,9 @@ export interface LockdownResult {
 const clock = (globalThis as { performance?: { now(): number } }).performance;
 const now = (): number => (clock ? clock.now() : Date.now());
 
-/** The programs of a plan, built with libseccomp, in load order. */
+/** The programs of a plan, built now, in load order. */
 function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan, options: ResolvedLockdownOptions): LockdownBpf {
-  const programs = [plan.argumentFilter, plan.mainFilter].map(compile);
+  const programs = [plan.argumentFilter, plan.mainFilter].map((p) => compile(p, options.via));
   return {
     meta: {
       arch: plan.arch,
@@ -73,7 +74,7 @@ function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan
       dryRun: options.dryRun,
       readOnlyFs: options.readOnlyFs,
       logDenials: options.logDenials,
-      libseccomp: formatVersion(native.version()),
+      compiler: options.via === 'libseccomp' ? `libseccomp ${formatVersion(native.version())}` : 'typescript',
     },
     programs,
   };
@@ -121,6 +122,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   let actions: Action[];
   let build: () => LockdownBpf;
   let log: boolean;
+  let via: Compiler | 'bpf' = 'bpf';
   const precompiled = options?.bpf !== undefined;
   if (precompiled) {
     assertBpfAlone(options);
@@ -132,6 +134,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
     const { resolved, plan } = resolveAndPlan(native, options);
     actions = actionsOf(resolved.dryRun, resolved.action);
     log = resolved.logDenials;
+    via = resolved.via;
     build = () => compilePlan(native, compile, plan, resolved);
   }
 
@@ -147,7 +150,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   const bytes = set.programs.reduce((s, p) => s + p.length, 0);
   const { meta } = set;
   return {
-    via: precompiled ? 'bpf' : 'libseccomp',
+    via,
     preset: meta.preset,
     syscalls: { allowed: meta.allowed, conditional: meta.conditional, denied: meta.denied, enosys: meta.enosys },
     action: meta.action,
