@@ -136,7 +136,7 @@ test('docker-default is built from Docker’s profile', () => {
 });
 
 test('the .bpf container round-trips and refuses anything else', () => {
-  const meta = { arch: ARCH, preset: 'node', allowed: 1, conditional: 2, denied: 3, enosys: 4, action: 'errno(EPERM)', dryRun: false, readOnlyFs: false, logDenials: false, libseccomp: '2.5.4' };
+  const meta = { arch: ARCH, preset: 'node', allowed: 1, conditional: 2, denied: 3, enosys: 4, action: 'errno(EPERM)', dryRun: false, readOnlyFs: false, logDenials: false, compiler: 'typescript' };
   const programs = [new Uint8Array(16).fill(1), new Uint8Array(24).fill(2)];
   const bytes = encodeLockdownBpf({ meta, programs });
   assert.deepEqual(decodeLockdownBpf(bytes), { meta, programs });
