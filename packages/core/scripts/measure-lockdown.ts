@@ -1,7 +1,8 @@
 /**
- * Times lockdown() in fresh processes, per runtime: filters built with libseccomp at the call
- * (the default) against a set precompiled with compileLockdown() and loaded with
- * lockdown({ bpf }) (the cold-start path), and compileLockdown() itself. Every sample is a
+ * Times lockdown() in fresh processes, per runtime: filters built at the call by the SDK's
+ * compiler (the default) and by libseccomp (via: 'libseccomp'), against a set precompiled with
+ * compileLockdown() and loaded with lockdown({ bpf }) (the cold-start path), and
+ * compileLockdown() itself. Every sample is a
  * new process, so each includes the first, lazy opening of the libraries.
  *
  * Usage (after `pnpm build`): pnpm --filter @seccomp/core measure:lockdown [runs per cell, default 25]
@@ -68,21 +69,23 @@ try {
     versions.push(rt.version);
     const file = join(dir, `${rt.name}.bpf`);
     const compile: number[] = [];
+    const viaTs: number[] = [];
     const viaLib: number[] = [];
     const viaBpf: number[] = [];
-    // Interleaved, so drift in the machine's load touches both paths alike.
+    // Interleaved, so drift in the machine's load touches every path alike.
     for (let i = 0; i < runs; i++) {
       compile.push(sample(rt, 'compile', file).ms);
+      viaTs.push(sample(rt, 'typescript', file).ms);
       viaLib.push(sample(rt, 'libseccomp', file).ms);
       viaBpf.push(sample(rt, 'bpf', file).ms);
     }
-    const ratio = median(viaLib) / median(viaBpf);
-    rows.push(`| ${rt.name} | ${stats(viaLib)} | ${stats(viaBpf)} | ${ratio.toFixed(1)}× | ${stats(compile)} |`);
+    const ratio = (a: number[]) => `${(median(a) / median(viaBpf)).toFixed(1)}×`;
+    rows.push(`| ${rt.name} | ${stats(viaTs)} | ${stats(viaLib)} | ${stats(viaBpf)} | ${ratio(viaTs)} / ${ratio(viaLib)} | ${stats(compile)} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`${versions.join(', ')}; libseccomp ${JSON.parse(execFileSync(process.execPath, ['-e', `import('${new URL('file://' + join(ROOT, 'packages/node/dist/index.js')).href}').then(m => console.log(JSON.stringify(m.libraryVersion().text)))`]).toString())}; Linux ${kernel}; ${runs} fresh processes per cell; milliseconds, median (min–max)\n`);
-console.log('| runtime | lockdown() with libseccomp | lockdown({ bpf }) | ratio | compileLockdown() |');
-console.log('|---|---|---|---|---|');
+console.log('| runtime | lockdown() | lockdown({ via: \'libseccomp\' }) | lockdown({ bpf }) | ratios to bpf | compileLockdown() |');
+console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
