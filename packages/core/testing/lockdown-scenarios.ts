@@ -312,6 +312,22 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
   },
 
   /**
+   * lockdown() where libseccomp cannot be opened: the SDK's compiler builds the filters;
+   * via: 'libseccomp' must fail before anything is installed.
+   */
+  async lockdownNoLibrary(api) {
+    const library = attemptName(() => api.libraryVersion());
+    const viaLibseccomp = attemptName(() => api.lockdown({ via: 'libseccomp' }));
+    const filteredBefore = api.status().threads.some((t) => t.seccomp !== 0);
+    const server = await startServer();
+    const result = api.lockdown();
+    const ptrace = api.rawSyscall('ptrace', 16, 0x3fffffff);
+    const http = await (await fetch(`http://127.0.0.1:${server.port}/`)).text();
+    server.close();
+    return { library, viaLibseccomp, filteredBefore, result, ptrace, http, allFiltered: api.status().allFiltered };
+  },
+
+  /**
    * dryRun: the filters are in place and log, but nothing is refused. The last call, a ptrace
    * lockdown would refuse, is the marker the parent waits for in the kernel log (kmsg.ts).
    */
@@ -389,3 +405,13 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     return { errors: names, seccomp: api.status().threads.map((t) => t.seccomp) };
   },
 };
+
+/** The name of what `f` threw, or 'ok'. */
+function attemptName(f: () => unknown): string {
+  try {
+    f();
+    return 'ok';
+  } catch (err) {
+    return (err as Error).name;
+  }
+}

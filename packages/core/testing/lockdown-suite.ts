@@ -366,6 +366,19 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
     assert.equal(r.allFiltered, true);
   });
 
+  t("without libseccomp: lockdown() builds with the SDK's compiler; via: 'libseccomp' fails and installs nothing", async () => {
+    const o = await run('lockdownNoLibrary', {}, { env: { SECCOMP_LIBRARY_PATH: '/nonexistent/libseccomp.so.2' } });
+    const r = resultOf(o);
+    assert.equal(r.library, 'SeccompUnavailableError', 'libseccomp could not be opened');
+    assert.equal(r.viaLibseccomp, 'SeccompUnavailableError');
+    assert.equal(r.filteredBefore, false, 'the failed libseccomp attempt installed nothing');
+    assert.equal(r.result.via, 'typescript');
+    assert.equal(r.result.preset, a.runtime);
+    assert.deepEqual(r.ptrace, { ret: -1, errno: EPERM });
+    assert.equal(r.http, `hello from ${a.runtime}`);
+    assert.equal(r.allFiltered, true);
+  });
+
   if (!root) a.skip?.(`[${a.runtime}] lockdown: dryRun lets a packet socket through`, unprivileged);
   // What dryRun is for: each call lockdown would refuse runs, and is logged (SECCOMP_RET_LOG);
   // only the kernel log shows the logging.

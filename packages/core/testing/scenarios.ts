@@ -310,7 +310,16 @@ export const SCENARIOS: Record<string, Scenario> = {
 
   /** What a process without a usable libseccomp sees. */
   libraryMissing(api) {
-    return { version: attempt(() => api.libraryVersion()), filter: attempt(() => new api.SyscallFilter(api.Action.allow)) };
+    const profile = { defaultAction: api.Action.allow, rules: [{ syscalls: ['getppid'], action: api.Action.errno(66) }] };
+    return {
+      version: attempt(() => api.libraryVersion()),
+      filter: attempt(() => new api.SyscallFilter(api.Action.allow)),
+      viaLibseccomp: attempt(() => api.compile(profile, { via: 'libseccomp' })),
+      // The SDK's compiler needs no libseccomp: compile, then load the profile for real.
+      compiled: api.compile(profile).length,
+      loaded: attempt(() => api.loadProfile(profile)),
+      getppid: api.rawSyscall('getppid'),
+    };
   },
 
   /** Library facts, for tests that need them in the parent. */
