@@ -4,8 +4,9 @@
  * Modes: C through libseccomp, the SDK through libseccomp (per runtime), and a precompiled
  * program (the checked BPF) attached by C and by the SDK's loadBpf (per runtime).
  * lockdown() gets the same four modes: C runs its pipeline (build, export, attach both
- * filters with seccomp(2)); the SDK calls lockdown({ preset: "docker-default" }) — the same
- * filters — or lockdown({ bpf }) with what compileLockdown() made in the runner.
+ * filters with seccomp(2)); the SDK calls lockdown({ preset: "docker-default", via:
+ * "libseccomp" }) — the same filters, built the same way — or lockdown({ bpf }) with what
+ * compileLockdown() made in the runner. (The SDK's TypeScript compiler: the compile group.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +53,7 @@ function sample(ctx: Context, target: LoadTarget, mode: LoadMode, lockdownBpf: s
 
 /** compileLockdown()'s container for the docker-default preset, checked to hold the programs C builds. */
 function lockdownContainer(ctx: Context): string {
-  const bytes = seccomp.compileLockdown({ preset: 'docker-default' });
+  const bytes = seccomp.compileLockdown({ preset: 'docker-default', via: 'libseccomp' });
   const programs = decodeLockdownBpf(bytes).programs;
   const expected = ctx.bpf[LOCKDOWN_LOAD_SET]!;
   if (programs.length !== expected.length || programs.some((p, i) => Buffer.compare(Buffer.from(p), Buffer.from(expected[i]!)) !== 0)) {

@@ -85,7 +85,7 @@ export function lockdownSample(kit: Kit, params: { preset?: string; bpfFile?: st
   if (bpf) void seccomp.native.libc;
   else seccomp.libraryVersion();
   const t2 = nowNs();
-  const result = seccomp.lockdown(bpf ? { bpf } : { preset: params.preset as 'docker-default' });
+  const result = seccomp.lockdown(bpf ? { bpf } : { preset: params.preset as 'docker-default', via: 'libseccomp' });
   const t3 = nowNs();
   return { ...(bpf && { read: t1 - t0 }), open: t2 - t1, lockdown: t3 - t2, threads: result.threads, instructions: result.instructions };
 }

@@ -24,7 +24,7 @@ export function serveScenario(kit: Kit, params: { variant?: 'lockdown' | Profile
     server.listen(0, '127.0.0.1', () => {
       try {
         if (variant === 'lockdown') seccomp.lockdown();
-        else if (profile) seccomp.loadProfile(profile);
+        else if (profile) seccomp.loadProfile(profile, { via: 'libseccomp' });
         const address = server.address();
         const port = typeof address === 'object' && address ? address.port : 0;
         const threads = seccomp.status().threads;

@@ -75,7 +75,7 @@ export async function syscallScenario(kit: Kit, params: SyscallParams) {
     seccomp.lockdown({ readOnlyFs: params.lockdown.readOnlyFs });
   } else {
     const profiles = params.profiles.flatMap((name) => buildFilterSet(kit.sdk, name));
-    for (const profile of profiles) seccomp.loadProfile(profile);
+    for (const profile of profiles) seccomp.loadProfile(profile, { via: 'libseccomp' });
   }
   check('after loading');
   const after = await time();
