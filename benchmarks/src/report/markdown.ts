@@ -6,6 +6,7 @@ import { setLabel, type FilterSetName } from '../scenarios/profiles.js';
 import { ns, pct, signed, table, us, x } from './format.js';
 import type { Results } from './results.js';
 import { evaluateTargets } from './targets.js';
+import { compileSection, compileSummaryRows } from './compile.js';
 
 const WHO_LABEL: Record<string, string> = { c: 'C', node: 'Node', bun: 'Bun', deno: 'Deno' };
 
@@ -50,6 +51,7 @@ export function summary(r: Results): string {
         `${x(ld[`sdk-${rt}`].total!.median / c)} / ${x(ld[`bpf-${rt}`].total!.median / c)} of C's ${us(c)} µs`]);
     }
   }
+  rows.push(...compileSummaryRows(r));
   const sys = r.groups.syscall;
   if (sys) {
     for (const id of ['control', 'docker', 'lockdown', 'lockdown-ro', 'argchk-prio', 'stack-16']) {
@@ -256,5 +258,5 @@ export function readmeSection(r: Results): string {
 }
 
 export function renderMarkdown(r: Results): string {
-  return `${[header(r), `### Summary\n\n${summary(r)}`, targets(r), ffi(r), load(r), syscall(r), bpf(r), http(r)].filter(Boolean).join('\n\n')}\n`;
+  return `${[header(r), `### Summary\n\n${summary(r)}`, targets(r), ffi(r), load(r), syscall(r), bpf(r), http(r), compileSection(r)].filter(Boolean).join('\n\n')}\n`;
 }

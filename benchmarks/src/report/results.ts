@@ -1,6 +1,7 @@
 /** The shape of results.json. */
 import type { BpfResult } from '../groups/bpf.js';
 import type { CheckResult } from '../groups/check.js';
+import type { CompileResult } from '../groups/compile.js';
 import type { FfiResult } from '../groups/ffi.js';
 import type { HttpResult } from '../groups/http.js';
 import type { LoadResult } from '../groups/load.js';
@@ -20,6 +21,7 @@ export interface Results {
     bpf?: BpfResult;
     ffi?: FfiResult;
     load?: LoadResult;
+    compile?: CompileResult;
     syscall?: SyscallConfigResult[];
     http?: HttpResult;
   };

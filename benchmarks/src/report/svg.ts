@@ -8,6 +8,7 @@ import { WHO } from '../groups/syscall.js';
 import { RUNTIMES } from '../runner/children.js';
 import type { FilterSetName } from '../scenarios/profiles.js';
 import type { Results } from './results.js';
+import { compilePanel } from './compile.js';
 
 interface Bar {
   series: string;
@@ -74,6 +75,8 @@ function panels(r: Results): Panel[] {
     out.push(loadPanel(`lockdown(), docker-default preset: the whole call (µs, median of ${load!.samples} fresh processes)`, lockdown, (mode) =>
       mode === 'c' ? 'C: build, export, attach' : mode === 'c-bpf' ? 'C, precompiled' : `${seriesOf(mode)}, ${mode.startsWith('sdk') ? 'lockdown()' : 'lockdown({ bpf })'}`));
   }
+  const compile = compilePanel(r);
+  if (compile) out.push(compile);
   const sys = r.groups.syscall;
   if (sys) {
     const rows: Row[] = sys

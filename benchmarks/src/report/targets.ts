@@ -6,6 +6,7 @@ import { RUNTIMES } from '../runner/children.js';
 import { setLabel, type FilterSetName } from '../scenarios/profiles.js';
 import type { Results } from './results.js';
 import { pct, x } from './format.js';
+import { compileTargets } from './compile.js';
 
 export interface TargetVerdict {
   target: string;
@@ -105,5 +106,5 @@ function throughput(r: Results): TargetVerdict[] {
 }
 
 export function evaluateTargets(r: Results): TargetVerdict[] {
-  return [...sdkVsC(r), ...cache(r), ...wrapper(r), ...throughput(r)];
+  return [...sdkVsC(r), ...compileTargets(r), ...cache(r), ...wrapper(r), ...throughput(r)];
 }

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { NATIVE_OUT, NATIVE_SRC } from './paths.js';
 
-const PROGRAMS = ['load', 'syscall', 'ffi', 'http-load'] as const;
-const NEEDS_LIBSECCOMP = new Set(['load', 'syscall', 'ffi']);
+const PROGRAMS = ['load', 'compile', 'syscall', 'ffi', 'http-load'] as const;
+const NEEDS_LIBSECCOMP = new Set(['load', 'compile', 'syscall', 'ffi']);
 
 export function buildNative(): void {
   const probe = spawnSync('gcc', ['--version'], { encoding: 'utf8' });

@@ -13,7 +13,12 @@ function tableNumber(name: string, arch: ArchName): number {
   }
 }
 
-export function profileToSpec(profile: Profile, native: ArchName): string {
+/**
+ * `libraryKnows` (the loaded libseccomp's name lookup) matters on a multi-arch profile only:
+ * there buildFilter leaves out a name libseccomp does not know (it cannot translate the
+ * number to the other arches), so the spec leaves it out too.
+ */
+export function profileToSpec(profile: Profile, native: ArchName, libraryKnows?: (name: string) => boolean): string {
   const out: string[] = [`default ${encodeAction(profile.defaultAction)}`];
   const a = profile.attributes ?? {};
   const attr = (name: keyof typeof ATTRIBUTES, value: number) => out.push(`attr ${ATTRIBUTES[name]} ${value >>> 0}`);
@@ -28,9 +33,11 @@ export function profileToSpec(profile: Profile, native: ArchName): string {
   const arches = profile.arches ?? [];
   for (const arch of arches) if (arch !== native) out.push(`arch-add ${archInfo(arch).token}`);
   if (arches.length && !arches.includes(native)) out.push(`arch-remove ${archInfo(native).token}`);
+  const nativeOnly = !arches.length || (arches.length === 1 && arches[0] === native);
   for (const rule of profile.rules) {
     for (const syscall of rule.syscalls) {
       if (typeof syscall !== 'string') throw new Error('the benchmark profiles name their syscalls');
+      if (!nativeOnly && libraryKnows && !libraryKnows(syscall)) continue;
       const nr = tableNumber(syscall, native);
       if (rule.priority !== undefined) out.push(`priority ${syscall} ${nr} ${rule.priority}`);
       const cmps = (rule.conditions ?? []).map(toArgCmp).map((c) => `${c.arg} ${c.op} ${c.datumA} ${c.datumB}`);

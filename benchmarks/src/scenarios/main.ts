@@ -4,6 +4,7 @@
  */
 import type { Kit } from '../kit.js';
 import { compileScenario } from './compile.js';
+import { compilerCheck, compilerSample, type CompilerParams } from './compiler.js';
 import { ffiScenario, type FfiParams } from './ffi.js';
 import { loadBpfSample, loadSdkSample, lockdownSample } from './load.js';
 import type { ProfileName } from './profiles.js';
@@ -14,6 +15,10 @@ async function dispatch(kit: Kit, scenario: string, params: Record<string, unkno
   switch (scenario) {
     case 'compile':
       return compileScenario(kit);
+    case 'compiler-check':
+      return compilerCheck(kit, params as { files: string[] });
+    case 'compiler-sample':
+      return compilerSample(kit, params as unknown as CompilerParams);
     case 'ffi':
       return ffiScenario(kit, params as unknown as FfiParams);
     case 'load-sdk':
