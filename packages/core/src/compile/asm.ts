@@ -81,45 +81,56 @@ export class Assembler {
 }
 
 /**
- * What the accumulator holds: the word loaded from seccomp_data at this offset, 'unknown'
- * (an AND changed it, or paths disagree), or 'unreached' (no path gets here yet).
+ * What the accumulator holds: a word loaded from seccomp_data (`ld:<offset>`), maybe ANDed
+ * with a mask (`ld:<offset>&<mask>`); 'unknown' (paths disagree, or two ANDs), or
+ * 'unreached' (no path gets here yet).
  */
-type AccState = number | 'unknown' | 'unreached';
+type AccState = string;
+const UNKNOWN = 'unknown';
+const UNREACHED = 'unreached';
 
 function meet(a: AccState, b: AccState): AccState {
-  if (a === 'unreached') return b;
-  if (b === 'unreached') return a;
-  return a === b ? a : 'unknown';
+  if (a === UNREACHED) return b;
+  if (b === UNREACHED) return a;
+  return a === b ? a : UNKNOWN;
 }
 
 /**
- * Removes loads of a word the accumulator already holds on every path that reaches them
- * (a rule failing on arg 0 falls into the next rule, which tests arg 0 again). Jumps only go
- * forward, so one pass in program order sees every predecessor of a label before the label.
+ * Removes loads (and load-and-mask pairs) whose result the accumulator already holds on every
+ * path that reaches them: a rule failing on arg 0 falls into the next rule, which tests arg 0
+ * again, often under the same mask. Jumps only go forward, so one pass in program order sees
+ * every predecessor of a label before the label.
  */
 function dropRedundantLoads(items: readonly Item[]): Item[] {
   const atLabel = new Map<Label, AccState>();
-  const reach = (id: Label, state: AccState) => atLabel.set(id, meet(atLabel.get(id) ?? 'unreached', state));
+  const reach = (id: Label, state: AccState) => atLabel.set(id, meet(atLabel.get(id) ?? UNREACHED, state));
   const out: Item[] = [];
-  let acc: AccState = 'unknown';
-  for (const item of items) {
+  let acc: AccState = UNKNOWN;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     switch (item.kind) {
-      case 'label': acc = meet(acc, atLabel.get(item.id) ?? 'unreached'); break;
-      case 'ld':
-        if (acc === item.k) continue;
-        acc = item.k;
+      case 'label': acc = meet(acc, atLabel.get(item.id) ?? UNREACHED); break;
+      case 'ld': {
+        const next = items[i + 1];
+        if (next?.kind === 'and' && acc === `ld:${item.k}&${next.k}`) {
+          i++;
+          continue;
+        }
+        if (acc === `ld:${item.k}`) continue;
+        acc = `ld:${item.k}`;
         break;
-      case 'and': acc = 'unknown'; break;
+      }
+      case 'and': acc = acc.startsWith('ld:') && !acc.includes('&') ? `${acc}&${item.k}` : UNKNOWN; break;
       case 'jmp':
         reach(item.t, acc);
         reach(item.f, acc);
-        acc = 'unreached';
+        acc = UNREACHED;
         break;
       case 'ja':
         reach(item.to, acc);
-        acc = 'unreached';
+        acc = UNREACHED;
         break;
-      case 'ret': acc = 'unreached'; break;
+      case 'ret': acc = UNREACHED; break;
     }
     out.push(item);
   }
