@@ -1,9 +1,9 @@
 // The TypeScript compiler's own guarantees: layout, long jumps, limits, refusals, provenance.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Action, arg, arg32, type Profile } from '../src/index.js';
+import { Action, arg, arg32, type ArchName, type Condition, type Profile } from '../src/index.js';
 import { BPF_RET, bpfClass, emulate, validate } from '../src/bpf/index.js';
-import { syscallNames } from '../src/syscalls/index.js';
+import { resolveSyscallRaw, syscallNames } from '../src/syscalls/index.js';
 import { compileProfileBpf, CompileError } from '../src/compile/index.js';
 
 const X86_64 = { nativeArch: 'x86_64' } as const;
@@ -221,4 +221,135 @@ test('overlapping rules before the first unconditional one are refused: libsecco
     ],
   }, X86_64).bytes;
   assert.equal(verdict(bpf, 'x86_64', 'close', [7]), 'log');
+});
+
+// Socket and IPC calls on socketcall(2)/ipc(2) arches, pseudo numbers and -1, placed as
+// libseccomp places them (compile/placement.ts).
+
+function on(bpf: Uint8Array, arch: ArchName, syscall: string | number, args: (bigint | number)[] = []): string {
+  const a = emulate(bpf, { arch, syscall, args }).action;
+  return a.kind === 'errno' ? `errno(${a.errno})` : a.kind;
+}
+
+test('a socket call on x86: socketcall with arg0 == call (its own arg0 test replaced) and the direct number as given', () => {
+  const bpf = compileProfileBpf({
+    defaultAction: Action.errno(1), arches: ['x86'],
+    rules: [{ syscalls: ['socket'], action: Action.trap, conditions: [arg(0).eq(2), arg(1).eq(1)] }],
+  }, X86_64).bytes;
+  // socketcall(SYS_SOCKET = 1, …): arg0 is the call; the domain test is gone, the type test stays.
+  assert.equal(on(bpf, 'x86', 102, [1, 1]), 'trap');
+  assert.equal(on(bpf, 'x86', 102, [1, 2]), 'errno(1)');
+  assert.equal(on(bpf, 'x86', 102, [2, 1]), 'errno(1)');
+  // socket(2) itself (359): both conditions as written.
+  assert.equal(on(bpf, 'x86', 359, [2, 1]), 'trap');
+  assert.equal(on(bpf, 'x86', 359, [1, 1]), 'errno(1)');
+});
+
+test('a call the arch has no direct number for goes through the multiplexer only', () => {
+  const x86 = compileProfileBpf({ defaultAction: Action.errno(1), arches: ['x86'], rules: [{ syscalls: ['accept', 'semop', 'shmat'], action: Action.allow }] }, X86_64);
+  assert.equal(on(x86.bytes, 'x86', 102, [5]), 'allow');
+  assert.equal(on(x86.bytes, 'x86', 102, [4]), 'errno(1)');
+  assert.equal(on(x86.bytes, 'x86', 117, [1]), 'allow');
+  assert.equal(on(x86.bytes, 'x86', 117, [21]), 'allow');
+  assert.equal(on(x86.bytes, 'x86', 117, [22]), 'errno(1)');
+  // shmat has a direct number on x86 (397); accept and semop have none.
+  assert.equal(on(x86.bytes, 'x86', 397), 'allow');
+  for (let nr = 0; nr < 450; nr++) if (nr !== 102 && nr !== 117 && nr !== 397) assert.equal(on(x86.bytes, 'x86', nr), 'errno(1)', String(nr));
+});
+
+test('on a 64-bit multiplexing arch the call number is a 64-bit compare; a 32-bit one reads the low word only', () => {
+  const profile = (arches: ArchName[]): Profile => ({ defaultAction: Action.errno(1), arches, rules: [{ syscalls: ['connect'], action: Action.allow }] });
+  const s390x = compileProfileBpf(profile(['s390x']), X86_64).bytes;
+  assert.equal(on(s390x, 's390x', 102, [3]), 'allow');
+  assert.equal(on(s390x, 's390x', 102, [0x100000003n]), 'errno(1)');
+  assert.equal(on(s390x, 's390x', 362), 'allow');
+  const s390 = compileProfileBpf(profile(['s390']), X86_64).bytes;
+  assert.equal(on(s390, 's390', 102, [0x100000003n]), 'allow');
+  const mips = compileProfileBpf(profile(['mipsel']), X86_64).bytes;
+  assert.equal(on(mips, 'mipsel', 4102, [3]), 'allow');
+  assert.equal(on(mips, 'mipsel', 4170), 'allow');
+});
+
+test("socketcall without conditions decides every call through it (libseccomp's collapse); direct numbers keep their rules", () => {
+  const bpf = compileProfileBpf({
+    defaultAction: Action.errno(1), arches: ['ppc'],
+    rules: [
+      { syscalls: ['bind'], action: Action.trap, conditions: [arg(2).eq(16)] },
+      { syscalls: ['socketcall'], action: Action.log },
+      { syscalls: ['listen'], action: Action.trap },
+    ],
+  }, X86_64).bytes;
+  assert.equal(on(bpf, 'ppc', 102, [2, 0, 16]), 'log');
+  assert.equal(on(bpf, 'ppc', 102, [4]), 'log');
+  assert.equal(on(bpf, 'ppc', 327, [0, 0, 16]), 'trap');
+  assert.equal(on(bpf, 'ppc', 327, [0, 0, 15]), 'errno(1)');
+  assert.equal(on(bpf, 'ppc', 329), 'trap');
+});
+
+test('rules by number: a native number is named on the native arch, pseudo numbers included', () => {
+  const pnr = resolveSyscallRaw('socketcall', 'x86_64');
+  assert.ok(pnr < 0);
+  const bpf = compileProfileBpf({
+    defaultAction: Action.errno(1), arches: ['x86_64', 'x86'],
+    rules: [{ syscalls: [pnr], action: Action.trap }, { syscalls: [41], action: Action.log }],
+  }, X86_64).bytes;
+  // x86_64 has no socketcall: its pseudo number names it, so x86 gets a rule on 102.
+  assert.equal(on(bpf, 'x86', 102, [7]), 'trap');
+  // 41 is x86_64's socket: socket on x86 is socketcall(1), already decided above, and 359.
+  assert.equal(on(bpf, 'x86', 359), 'log');
+  assert.equal(on(bpf, 'x86_64', 41), 'log');
+  // On a multiplexing native arch a socket call's pseudo number is the call itself.
+  const native86 = compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [-103], action: Action.trap }] }, { nativeArch: 'x86' }).bytes;
+  assert.equal(on(native86, 'x86', 102, [3]), 'trap');
+  assert.equal(on(native86, 'x86', 362), 'trap');
+  // A pseudo number in the multiplexed range that names no call, or no name to translate by: refused.
+  assert.equal(refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [-100], action: Action.trap }] }, { nativeArch: 'x86' })).reason, 'invalidSyscall');
+  assert.equal(refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), arches: ['x86_64', 'x86'], rules: [{ syscalls: [-101], action: Action.trap }] }, X86_64)).reason, 'invalidSyscall');
+  // A pseudo number on x86_64 alone places nothing, and an exact rule on it is refused.
+  const alone = compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [pnr], action: Action.trap }] }, X86_64);
+  assert.equal(alone.program.filter((i) => i.code === 0x06).length, 2);
+  assert.equal(refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [pnr], action: Action.trap, exact: true }] }, X86_64)).reason, 'noSuchSyscall');
+});
+
+test('exact rules on a multiplexing arch: placed like others without conditions, refused with them', () => {
+  const bpf = compileProfileBpf({ defaultAction: Action.errno(1), arches: ['s390'], rules: [{ syscalls: ['recv', 'socket'], action: Action.trap, exact: true }] }, X86_64).bytes;
+  assert.equal(on(bpf, 's390', 102, [10]), 'trap');
+  assert.equal(on(bpf, 's390', 102, [1]), 'trap');
+  assert.equal(on(bpf, 's390', 359), 'trap');
+  const err = refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), arches: ['s390'], rules: [{ syscalls: ['semctl'], action: Action.trap, exact: true, conditions: [arg(2).eq(0)] }] }, X86_64));
+  assert.deepEqual([err.reason, err.arch, err.syscall], ['exactMultiplexed', 's390', 'semctl']);
+});
+
+test('syscall -1 with apiTskip: a rule on nr 0xffffffff on every arch, also past the x32 checks', () => {
+  const profile = (arches: ArchName[], conditions = [] as Condition[]): Profile => ({
+    defaultAction: Action.errno(1), arches, attributes: { apiTskip: true }, rules: [{ syscalls: [-1], action: Action.trap, conditions }],
+  });
+  for (const arches of [['x86_64'], ['x32'], ['x86_64', 'x32'], ['x86'], ['s390x'], ['mipsel']] as ArchName[][]) {
+    const bpf = compileProfileBpf(profile(arches), X86_64).bytes;
+    for (const a of arches) assert.equal(on(bpf, a, 0xffffffff), 'trap', arches.join('+'));
+    assert.equal(on(bpf, arches[0]!, 'read'), 'errno(1)');
+  }
+  const cond = compileProfileBpf(profile(['x86_64'], [arg(0).eq(3)]), X86_64).bytes;
+  assert.equal(on(cond, 'x86_64', -1, [3]), 'trap');
+  assert.equal(on(cond, 'x86_64', -1, [4]), 'errno(1)');
+  const shared = refusal(() => compileProfileBpf(profile(['x86_64', 'x32'], [arg(0).eq(3)]), X86_64));
+  assert.deepEqual([shared.reason, shared.feature], ['unsupported', 'tskipSharedAbi']);
+  // Without apiTskip, or on the reserved -2 … -99, libseccomp refuses the rule.
+  const noTskip = refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [-1], action: Action.trap }] }, X86_64));
+  assert.deepEqual([noTskip.reason, noTskip.syscall], ['invalidSyscall', -1]);
+  assert.equal(refusal(() => compileProfileBpf({ defaultAction: Action.errno(1), rules: [{ syscalls: [-42], action: Action.trap }] }, X86_64)).reason, 'invalidSyscall');
+});
+
+test("Docker's default on x86_64 + x86 + x32 compiles: x86 socket calls through socketcall and 359", async () => {
+  const { resolveOci, DOCKER_DEFAULT_PROFILE } = await import('../src/profile/index.js');
+  const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch: 'x86_64' });
+  assert.deepEqual(profile.arches, ['x86_64', 'x86', 'x32']);
+  const bpf = compileProfileBpf(profile, X86_64).bytes;
+  // socketcall itself is allowed outright, so every call through it is.
+  assert.equal(on(bpf, 'x86', 102, [1, 0, 0]), 'allow');
+  // socket(2) on x86 keeps Docker's domain tests: AF_VSOCK (40) is refused, AF_INET (2) allowed.
+  assert.equal(on(bpf, 'x86', 359, [40]), 'errno(1)');
+  assert.equal(on(bpf, 'x86', 359, [2]), 'allow');
+  assert.equal(on(bpf, 'x86_64', 'socket', [40]), 'errno(1)');
+  assert.equal(on(bpf, 'x32', 'socket', [39]), 'allow');
 });
