@@ -13,10 +13,11 @@ interface ChildRun {
   started: boolean;
   built?: boolean;
   name?: string;
+  message?: string;
   killed: boolean;
 }
 
-function runChild(mode: 'compile' | 'raw', profile: Profile, timeoutMs: number): ChildRun {
+function runChild(mode: 'compile' | 'typescript' | 'raw', profile: Profile, timeoutMs: number): ChildRun {
   const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, mode, JSON.stringify(profileToJSON(profile))], {
     encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL',
   });
