@@ -24,7 +24,7 @@ function numbers(arches: readonly ArchName[]): { arch: ArchName; nr: number }[] 
 function compare(name: string, profile: Profile): void {
   const arches: ArchName[] = profile.arches?.length ? [...profile.arches] : ['x86_64'];
   const ours = compileProfileBpf(profile, { nativeArch: 'x86_64' });
-  const theirs = compile(profile);
+  const theirs = compile(profile, { via: 'libseccomp' });
   const endian = ARCHES[arches[0]!].endian;
   const a = prepare(ours.bytes, endian);
   const b = prepare(theirs, endian);
@@ -72,11 +72,12 @@ function only(profile: Profile, arches: ArchName[]): Profile {
   return { ...profile, arches, rules };
 }
 
-test("Docker's default, native-only and with x32: sizes beside libseccomp's, same verdicts", () => {
+test("Docker's default, native-only, with x32, and with x86 and x32: sizes beside libseccomp's, same verdicts", () => {
   const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch: 'x86_64' });
-  // x86 multiplexes socket calls (not compiled yet), so Docker's default is taken without it.
   compare("Docker's default", only(profile, ['x86_64']));
   compare("Docker's default", only(profile, ['x86_64', 'x32']));
+  // As Docker loads it: x86 too, with its socket calls on socketcall(2) and their own numbers.
+  compare("Docker's default", only(profile, ['x86_64', 'x86', 'x32']));
 });
 
 test("lockdown's two filters (node preset): sizes beside libseccomp's, same verdicts", () => {
