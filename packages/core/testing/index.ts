@@ -3,6 +3,7 @@ export { defineConformanceSuite, type SuiteAdapter, type TestFn } from './suite.
 export { runChild, type ChildCommand, type ChildOutcome, type RunOptions } from './harness.js';
 export { SCENARIOS, PROBES, type Scenario, type ScenarioApi } from './scenarios.js';
 export { defineLockdownSuite } from './lockdown-suite.js';
+export { defineCompileDifferential, type CompileDifferentialAdapter, type LibseccompSide, type LibseccompFilter } from './compile-differential.js';
 export { LOCKDOWN_SCENARIOS } from './lockdown-scenarios.js';
 export { buildAttackHelper } from './attack/build.js';
 export { defineGoldenTests, findGoldenDir, readManifest, goldenSetFor, type GoldenManifest, type GoldenSet, type GoldenFile, type GoldenOutput } from './golden.js';

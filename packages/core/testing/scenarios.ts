@@ -435,9 +435,9 @@ export const SCENARIOS: Record<string, Scenario> = {
     return { listener, control, loads, calls: results };
   },
 
-  /** Loads a ready program and makes the listed raw syscalls (the corpus's kernel check). */
-  rawCalls(api, { bpf, calls }: { bpf: number[]; calls: { nr: number; args: string[] }[] }) {
-    api.loadBpf(new Uint8Array(bpf));
+  /** Loads a ready program (none: the control) and makes the listed raw syscalls (the kernel checks). */
+  rawCalls(api, { bpf, calls }: { bpf?: number[]; calls: { nr: number; args: string[] }[] }) {
+    if (bpf) api.loadBpf(new Uint8Array(bpf));
     return calls.map((c) => {
       const r = api.rawSyscall(c.nr, ...c.args.map((a) => BigInt(a)));
       return r.ret === -1 ? r.errno : 0;

@@ -1,0 +1,143 @@
+/**
+ * The kernel's opinion on a sample of random x86_64 profiles: the compiler's program runs
+ * in a child of the runtime under test and the child makes the calls for real; the kernel's
+ * verdict must be the emulator's on the same program (and, through the differential, libseccomp's).
+ *
+ * The program is loaded as a probe (probe.ts): every return of the compiler's program is
+ * rewritten to an errno that names the verdict it stood for, so no verdict kills or stops the
+ * child. A guard in front sends to it only calls whose sixth argument is this profile's marker
+ * (a random 64-bit value no runtime passes), so the runtime's own calls, even of the same
+ * syscalls, pass untouched; the profiles therefore test arguments 0 to 4 only.
+ *
+ * Which calls are made: only ones that change nothing if they really run, because the control
+ * child makes every one of them with no filter at all (and a faulty guard would let them run):
+ * the process's own ids and scheduling queries, dup (a spare descriptor at worst), close and
+ * fcntl on a descriptor that cannot be open (the low word of the first argument is at least
+ * 0x10000), -1, numbers no x86_64 kernel has, and the x32 forms of all of these. That is the
+ * rule that leaves every other syscall out.
+ */
+import {
+  BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt,
+  type ArchName, type Profile, type SockFilter,
+} from '../src/index.js';
+import type { CompiledProgram } from '../src/compile/index.js';
+import { pick, value, type Call, type Rng, type Shape } from './compile-differential-gen.js';
+import { probeProgram, decodeProbeErrno } from './probe.js';
+
+const AUDIT_X86_64 = 0xc000003e;
+const X32_BIT = 0x40000000;
+const U32 = 0xffffffffn;
+/** The lowest descriptor number that cannot be open here (RLIMIT_NOFILE is far below it). */
+const NEVER_OPEN = 0x10000n;
+
+/** Calls that only read the caller's state. */
+const QUERIES = [
+  'getpid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'gettid', 'getpgrp', 'sched_yield',
+  'getpgid', 'getsid', 'getpriority', 'sched_getscheduler', 'sched_get_priority_max', 'sched_get_priority_min',
+];
+/** Calls on a descriptor: dup makes at most a spare one; close and fcntl get one that cannot be open. */
+const ON_FD = ['dup', 'close', 'fcntl'];
+export const KERNEL_SAFE: readonly string[] = [...QUERIES, ...ON_FD];
+const NEEDS_BAD_FD = new Set(['close', 'fcntl']);
+
+/** Profiles for the sample: x86_64 with its x32 and x86 neighbours, rules mostly on the safe calls. */
+export const KERNEL_SHAPE: Shape = {
+  arches: (r) => [...pick(r, [[], ['x86_64'], ['x86_64', 'x32'], ['x32', 'x86_64'], ['x86_64', 'x86', 'x32'], ['x86_64', 'aarch64'], ['x32']] as ArchName[][])],
+  name: (r) => (r() < 0.9 ? pick(r, KERNEL_SAFE) : pick(r, ['read', 'openat', 'mmap', 'futex'])),
+  maxArg: 4,
+  refusable: false,
+};
+
+/** A descriptor argument that cannot be open: the kernel reads the low word only. */
+function badFd(v: bigint): bigint {
+  return (v & U32) >= NEVER_OPEN ? v : (v & ~U32) | 0xffff0000n | (v & 0xffffn);
+}
+
+function safeNr(r: Rng): { nr: number; name?: string } {
+  const roll = r();
+  if (roll < 0.06) return { nr: 0xffffffff };
+  // No x86_64 kernel has these (its table ends below 600; x32's legacy numbers below 0x40000220).
+  if (roll < 0.12) return { nr: ((r() < 0.5 ? 0 : X32_BIT) + 1000 + Math.floor(r() * 1000)) >>> 0 };
+  const name = pick(r, KERNEL_SAFE);
+  const abi: ArchName = roll < 0.3 ? 'x32' : 'x86_64';
+  return { nr: resolveSyscall(name, abi) >>> 0, name };
+}
+
+/** A safe call on x86_64 (x32 numbers carry bit 30), with the marker as its sixth argument. */
+export function kernelCall(r: Rng, marker: bigint): Call {
+  const { nr, name } = safeNr(r);
+  const args = Array.from({ length: 5 }, () => value(r));
+  if (name && NEEDS_BAD_FD.has(name)) args[0] = badFd(args[0]!);
+  return { arch: 'x86_64', nr, args: [...args, marker] };
+}
+
+export interface ProbeCall {
+  /** As the kernel's int: -1, not 0xffffffff. */
+  nr: number;
+  /** Six u64 arguments, decimal. */
+  args: string[];
+}
+
+export interface KernelPlan {
+  where: string;
+  profile: Profile;
+  /** The probe around the compiler's program, x86_64 byte order. */
+  bpf: number[];
+  spare: Record<string, number>;
+  calls: ProbeCall[];
+  /** The emulator's raw verdict on the compiler's program, per call. */
+  expected: number[];
+  /** The same calls with another sixth argument: the guard must let them through. */
+  passThrough: ProbeCall[];
+}
+
+const toProbeCall = (c: Call): ProbeCall => ({ nr: c.nr | 0, args: c.args.map((a) => a.toString()) });
+
+/**
+ * Guard, then probe: calls whose args[5] is not `marker` jump to the probe's final RET ALLOW.
+ * seccomp_data.args[5] is at 56 (low word) and 60 (high word) on a little-endian arch.
+ */
+export function markerGuard(probe: readonly SockFilter[], marker: bigint): SockFilter[] {
+  const lo = Number(marker & U32);
+  const hi = Number(marker >> 32n);
+  const allowFrom = (pc: number) => 6 + probe.length - 1 - (pc + 1);
+  return [
+    stmt(BPF_LD | BPF_W | BPF_ABS, 56),
+    jump(BPF_JMP | BPF_JEQ | BPF_K, lo, 1, 0),
+    stmt(BPF_JMP | BPF_JA, allowFrom(2)),
+    stmt(BPF_LD | BPF_W | BPF_ABS, 60),
+    jump(BPF_JMP | BPF_JEQ | BPF_K, hi, 1, 0),
+    stmt(BPF_JMP | BPF_JA, allowFrom(5)),
+    ...probe,
+  ];
+}
+
+export function kernelPlan(where: string, profile: Profile, ours: CompiledProgram, calls: readonly Call[], marker: bigint): KernelPlan {
+  const probe = probeProgram(ours.program, calls.map((c) => c.nr), AUDIT_X86_64);
+  const program = markerGuard(probe.program, marker);
+  const mine = prepare(ours.program, 'little');
+  return {
+    where,
+    profile,
+    bpf: Array.from(encodeBpf(program, 'little')),
+    spare: probe.spare,
+    calls: calls.map(toProbeCall),
+    expected: calls.map((c) => runPrepared(mine, c.nr, AUDIT_X86_64, c.args) >>> 0),
+    // One word of the marker wrong is enough to be let through: half with each.
+    passThrough: calls.slice(0, 8).map((c, i) => toProbeCall({ ...c, args: [...c.args.slice(0, 5), marker ^ (i % 2 ? 1n : 1n << 32n)] })),
+  };
+}
+
+/** A 64-bit marker with both words set, so neither word alone can match by chance. */
+export function marker(r: Rng): bigint {
+  const word = () => BigInt(0x10000000 + Math.floor(r() * 0xe0000000));
+  return (word() << 32n) | word();
+}
+
+/** The verdict a probe errno stands for, or undefined for an errno no probe gives. */
+export function kernelVerdict(plan: KernelPlan, errno: number): number | undefined {
+  return decodeProbeErrno(errno, plan.spare);
+}
+
+/** Codes from 1000 up are the probe's; a real call never fails with them. */
+export const PROBE_CODES_FROM = 1000;
