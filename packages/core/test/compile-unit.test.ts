@@ -115,14 +115,15 @@ test('past 4096 instructions: a typed error with the length and the limit', () =
 });
 
 test('refusals are typed: overlapping rules, multiplexed calls, pseudo numbers, mixed byte orders', () => {
+  // Overlapping rules are merged as libseccomp merges them; where it refuses (EEXIST), so does the compiler.
   const overlap = refusal(() => compileProfileBpf({
     defaultAction: Action.allow,
     rules: [
-      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
-      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).lt(10)] },
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).eq(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).eq(5)] },
     ],
   }, X86_64));
-  assert.deepEqual([overlap.reason, overlap.syscall, overlap.rules], ['overlap', 'close', [0, 1]]);
+  assert.deepEqual([overlap.reason, overlap.feature, overlap.syscall, overlap.rules], ['overlap', 'eexist', 'close', [0, 1]]);
   // Disjoint conditions are fine.
   compileProfileBpf({
     defaultAction: Action.allow,
@@ -201,16 +202,26 @@ test('disjointness: ranges, masks and single values', async () => {
   assert.equal(testsDisjoint(lowerCondition(arg(0).maskedEq(0xf0, 0x00), 64)!, lt5), false);
 });
 
-test('overlapping rules before the first unconditional one are refused: libseccomp merged them already', () => {
+test('overlapping rules before the first unconditional one are merged first: refused where libseccomp refuses them', () => {
   const err = refusal(() => compileProfileBpf({
+    defaultAction: Action.allow,
+    rules: [
+      { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).eq(5)] },
+      { syscalls: ['close'], action: Action.trap, conditions: [arg(0).eq(5)] },
+      { syscalls: ['close'], action: Action.log },
+    ],
+  }, X86_64));
+  assert.deepEqual([err.reason, err.feature, err.rules], ['overlap', 'eexist', [0, 1]]);
+  // Merged without a refusal, the unconditional rule then decides.
+  const merged = compileProfileBpf({
     defaultAction: Action.allow,
     rules: [
       { syscalls: ['close'], action: Action.errno(1), conditions: [arg(0).gt(5)] },
       { syscalls: ['close'], action: Action.trap, conditions: [arg(0).lt(10)] },
       { syscalls: ['close'], action: Action.log },
     ],
-  }, X86_64));
-  assert.deepEqual([err.reason, err.rules], ['overlap', [0, 1]]);
+  }, X86_64).bytes;
+  assert.equal(verdict(merged, 'x86_64', 'close', [7]), 'log');
   // After it, libseccomp drops them unseen: no refusal, the unconditional rule decides.
   const bpf = compileProfileBpf({
     defaultAction: Action.allow,

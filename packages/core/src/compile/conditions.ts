@@ -17,6 +17,8 @@ export interface ArgTest {
   /** Only for maskedEq. */
   readonly mask: bigint;
   readonly bits: Bits;
+  /** maskedEq: the datum before masking, as libseccomp keeps it (its merge compares these). */
+  readonly full?: bigint;
 }
 
 const ALL = (bits: Bits): bigint => (bits === 64 ? (1n << 64n) - 1n : 0xffffffffn);
@@ -30,7 +32,7 @@ export function lowerCondition(c: Condition, bits: Bits): ArgTest | undefined {
     const mask = cmp.datumA & all;
     // libseccomp generates nothing for a mask with no bits on the words it compares.
     if (mask === 0n) return undefined;
-    return { arg: cmp.arg, op, mask, datum: cmp.datumB & mask, bits };
+    return { arg: cmp.arg, op, mask, datum: cmp.datumB & mask, bits, full: cmp.datumB };
   }
   return { arg: cmp.arg, op, datum: cmp.datumA & all, mask: 0n, bits };
 }

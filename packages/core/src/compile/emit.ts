@@ -7,6 +7,8 @@ import type { Endian } from '../arch.js';
 import { BPF_JEQ, BPF_JGE, BPF_JGT } from '../bpf/opcodes.js';
 import type { Assembler, Label } from './asm.js';
 import type { ArgTest } from './conditions.js';
+import type { GenProgram, Target } from './db/generate.js';
+import type { NodeOp } from './db/node.js';
 import type { SyscallPlan } from './lower.js';
 
 /** struct seccomp_data: nr at 0, arch at 4, instruction_pointer at 8, args from 16. */
@@ -143,9 +145,29 @@ function emitChoices(asm: Assembler, rules: readonly Pending[], endian: Endian, 
   });
 }
 
+const JUMPS: Readonly<Record<NodeOp, number>> = { eq: BPF_JEQ, maskedEq: BPF_JEQ, gt: BPF_JGT, ge: BPF_JGE };
+
+/**
+ * libseccomp's program for overlapping rules (merge.ts), block by block: each loads and
+ * masks only where libseccomp's does, so every call takes the same path and compares the
+ * same accumulator as in libseccomp's program.
+ */
+function emitProgram(asm: Assembler, program: GenProgram, fallback: Label): void {
+  const labels = new Map(program.blocks.map((b) => [b.id, asm.label()]));
+  const target = (t: Target): Label => (t === 'default' ? fallback : 'block' in t ? labels.get(t.block)! : asm.ret(t.action, t.rule));
+  for (const b of program.blocks) {
+    asm.place(labels.get(b.id)!);
+    const load = program.loads.get(b.id)!;
+    if (load) asm.load(b.offset);
+    if (b.mask !== (load ? 0xffffffff : b.belief!.mask)) asm.and(b.mask);
+    asm.branch(JUMPS[b.op], b.datum, target(b.t), target(b.f));
+  }
+}
+
 /** A conditional syscall's block at `entry`: its rules as a decision tree, then the default. */
 export function emitSyscall(asm: Assembler, plan: SyscallPlan, endian: Endian, entry: Label, fallback: Label): void {
   asm.place(entry);
+  if (plan.program) return emitProgram(asm, plan.program, fallback);
   const rules = plan.rules.map((r) => ({
     // In argument order, high word first, so rules testing the same arguments share prefixes.
     steps: r.tests.flatMap((t) => stepsOf(t, endian)).sort((a, b) => a.arg - b.arg || a.order - b.order),

@@ -13,6 +13,7 @@ import { emitDispatch, segmentsFor, type Segment } from './dispatch.js';
 import { emitSyscall, OFFSET_ARCH, OFFSET_NR } from './emit.js';
 import { CompileError } from './errors.js';
 import { checkExact, planArch, profileArches, type ArchPlan } from './lower.js';
+import { settleLayout } from './layout.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason } from './errors.js';
 export type { RetSource } from './asm.js';
@@ -96,7 +97,7 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
   const arches = profileArches(profile, native);
   const endian = endianOf(arches);
   checkExact(profile, arches);
-  const groups = groupByAudit(arches.map((a) => planArch(profile, a, native)));
+  const groups = groupByAudit([...settleLayout(profile, arches.map((a) => planArch(profile, a, native)), native)]);
   const asm = new Assembler();
   const def = asm.ret(encodeAction(profile.defaultAction), 'default');
   const bad = asm.ret(encodeAction(profile.attributes?.badArchAction ?? Action.killProcess), 'badArch');

@@ -7,8 +7,10 @@
 import { actionsEqual, formatAction, type Action } from '../actions.js';
 import { ARCHES, type ArchInfo, type ArchName } from '../arch.js';
 import type { Profile, Rule } from '../profile/model.js';
-import { lowerCondition, testsDisjoint, type ArgTest, type Bits } from './conditions.js';
+import { lowerCondition, type ArgTest, type Bits } from './conditions.js';
+import type { GenProgram } from './db/generate.js';
 import { CompileError } from './errors.js';
+import { settle } from './merge.js';
 import { checkSyscallNumber, onCall, placements, shareTskip } from './placement.js';
 
 export interface RulePlan {
@@ -24,6 +26,10 @@ export interface SyscallPlan {
   readonly nr: number;
   /** In the order libseccomp would try them; a lone unconditional rule when one exists. */
   readonly rules: readonly RulePlan[];
+  /** The rules as libseccomp receives them (a rule naming the syscall twice comes twice). */
+  readonly adds?: readonly RulePlan[];
+  /** Rules that overlap with different actions: libseccomp's program for them (merge.ts). */
+  readonly program?: GenProgram;
 }
 
 export interface ArchPlan {
@@ -40,33 +46,6 @@ export function profileArches(profile: Profile, native: ArchName): ArchInfo[] {
 function lowerRule(rule: Rule, index: number, bits: Bits): RulePlan {
   const tests = (rule.conditions ?? []).map((c) => lowerCondition(c, bits)).filter((t): t is ArgTest => t !== undefined);
   return { rule: index, action: rule.action, tests };
-}
-
-/** Whether no call can satisfy both rules: some argument both test with disjoint sets. */
-function rulesDisjoint(a: RulePlan, b: RulePlan): boolean {
-  return a.tests.some((ta) => b.tests.some((tb) => ta.arg === tb.arg && testsDisjoint(ta, tb)));
-}
-
-/**
- * libseccomp merges each conditional rule into the syscall's tree as it is added, until a
- * rule without conditions replaces them all (later rules are then dropped unseen). So the
- * rules before that point must not overlap with different actions, whatever comes after.
- */
-function settle(rules: RulePlan[], arch: ArchName, syscall: string | number): RulePlan[] {
-  const first = rules.findIndex((r) => r.tests.length === 0);
-  const merged = first < 0 ? rules : rules.slice(0, first);
-  for (let i = 0; i < merged.length; i++) {
-    for (let j = i + 1; j < merged.length; j++) {
-      const a = merged[i]!;
-      const b = merged[j]!;
-      if (actionsEqual(a.action, b.action) || rulesDisjoint(a, b)) continue;
-      throw new CompileError(
-        { reason: 'overlap', arch, syscall, rules: [a.rule, b.rule] },
-        `${String(syscall)} on ${arch}: rules[${a.rule}] (${formatAction(a.action)}) and rules[${b.rule}] (${formatAction(b.action)}) may both match one call; libseccomp's verdict then depends on how it merges them, which the TypeScript compiler does not reproduce yet`,
-      );
-    }
-  }
-  return first < 0 ? rules : [rules[first]!];
 }
 
 function checkRuleAction(profile: Profile, rule: Rule, index: number): void {
@@ -86,7 +65,7 @@ export function checkExact(profile: Profile, arches: readonly ArchInfo[]): void 
 }
 
 export function planArch(profile: Profile, arch: ArchInfo, native: ArchName): ArchPlan {
-  const byNr = new Map<number, { label: string | number; rules: RulePlan[] }>();
+  const byNr = new Map<number, { label: string | number; rules: RulePlan[]; adds: RulePlan[] }>();
   const tskip = profile.attributes?.apiTskip === true;
   profile.rules.forEach((rule, index) => {
     checkRuleAction(profile, rule, index);
@@ -99,15 +78,17 @@ export function planArch(profile: Profile, arch: ArchInfo, native: ArchName): Ar
         const key = `${nr}:${call}`;
         const placed = call === undefined ? plan : (copies.get(key) ?? onCall(plan, call, arch));
         copies.set(key, placed);
-        const entry = byNr.get(nr) ?? { label: syscall, rules: [] };
-        // A rule naming one syscall twice (by name and by number) is still one rule.
+        const entry = byNr.get(nr) ?? { label: syscall, rules: [], adds: [] };
+        // A rule naming one syscall twice (by name and by number) is still one rule, which
+        // libseccomp is given twice.
         if (!entry.rules.includes(placed)) entry.rules.push(placed);
+        entry.adds.push(placed);
         byNr.set(nr, entry);
       }
     }
   });
   const syscalls = new Map<number, SyscallPlan>();
-  for (const [nr, { label, rules }] of byNr) syscalls.set(nr, { nr, rules: settle(rules, arch.name, label) });
+  for (const [nr, { label, rules, adds }] of byNr) syscalls.set(nr, settle(nr, rules, adds, arch, label));
   shareTskip(syscalls, profile, arch, profileArches(profile, native));
   return { arch, syscalls };
 }
