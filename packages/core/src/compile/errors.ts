@@ -7,7 +7,7 @@ import type { ArchName } from '../arch.js';
 export type CompileErrorReason =
   /** A feature the compiler does not reproduce yet (`feature` names it). */
   | 'unsupported'
-  /** Two conditional rules for one syscall with different actions that can both match. */
+  /** Rules that overlap with different actions, where libseccomp's merge cannot be copied (`feature` says why). */
   | 'overlap'
   /** An exact rule names a syscall the arch lacks (libseccomp refuses it too). */
   | 'noSuchSyscall'
@@ -24,7 +24,10 @@ export type CompileErrorReason =
 
 export interface CompileErrorFields {
   readonly reason: CompileErrorReason;
-  /** For 'unsupported': the missing feature's name, e.g. 'multiplexed', 'pseudoNumber'. */
+  /**
+   * For 'unsupported': the missing feature's name, e.g. 'tskipSharedAbi'. For 'overlap': why
+   * libseccomp's merge of the rules cannot be copied, e.g. 'eexist' (README.md lists them).
+   */
   readonly feature?: string;
   readonly arch?: ArchName;
   readonly syscall?: string | number;
