@@ -2,10 +2,12 @@
 // random profiles whose rules share arguments and data, built by both, every call judged at and
 // around every datum. libseccomp's program is the truth here, not what the rules mean: the
 // compiler models how libseccomp merges such rules, and must agree call by call or refuse.
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import {
-  Action, arg, arg32, ARCHES, emulate, formatAction, kernelAction, prepare, runPrepared, SyscallFilter,
+  Action, arg, arg32, ARCHES, emulate, formatAction, kernelAction, prepare, profileToJSON, runPrepared, SyscallFilter,
   type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
@@ -15,9 +17,11 @@ import { rulesDisjoint } from '../../core/src/compile/merge.js';
 import { assertLibseccompTerminates } from '../../core/src/libseccomp-loop.js';
 import { resolveSyscall } from '../../core/src/syscalls/index.js';
 
-const SEED = 0x0e71a9;
+const SEED = Number(process.env.OVERLAP_SEED ?? 0x0e71a9);
 /** Rule sets drawn; each is compiled as drawn and once more in another order. */
-const SETS = 2000;
+const SETS = Number(process.env.OVERLAP_SETS ?? 2000);
+/** Profiles the SDK's loop guard refuses, built by libseccomp in child processes. */
+const LOOP_SAMPLE = Number(process.env.OVERLAP_LOOP_SAMPLE ?? 80);
 const U64 = (1n << 64n) - 1n;
 
 /** mulberry32: a small seeded generator, so every run draws the same profiles. */
@@ -191,9 +195,98 @@ function meaning(profile: Profile, arch: ArchName, nr: number, args: readonly bi
   return formatAction(hit ? hit.action : profile.defaultAction);
 }
 
+interface Stats {
+  profiles: number; compared: number; modelled: number; calls: number; strict: number; traced: number;
+  bothRefused: number; loopGuard: number; departures: number; before: number;
+}
+
+type Built = { readonly bpf: Uint8Array } | { readonly error: string } | 'loops';
+
+const refusalKey = (err: CompileError): string => `${err.reason}${err.feature ? `:${err.feature}` : ''}`;
+
+function compileOurs(profile: Profile): ReturnType<typeof compileProfileBpf> | CompileError {
+  try {
+    return compileProfileBpf(profile, { nativeArch: 'x86_64' });
+  } catch (err) {
+    if (!(err instanceof CompileError)) throw err;
+    return err;
+  }
+}
+
+/**
+ * Both programs on calls at and around every datum: on syscalls whose rules were merged as
+ * libseccomp merges them, every verdict must be libseccomp's.
+ */
+function compare(profile: Profile, ours: ReturnType<typeof compileProfileBpf>, theirs: Uint8Array, stats: Stats): void {
+  const where = `profile ${show(profile)}`;
+  stats.compared++;
+  const merged = modelledNumbers(profile);
+  if (merged.size) stats.modelled++;
+  const arch = profile.arches![0]!;
+  const { endian, auditArch } = ARCHES[arch];
+  const a = prepare(ours.bytes, endian);
+  const b = prepare(theirs, endian);
+  const nrs = [...new Set(profile.rules.flatMap((rl) => rl.syscalls))].map((s) => resolveSyscall(s as string, arch) >>> 0);
+  // Calls come from their own generator, so the profiles drawn do not depend on verdicts.
+  calls(rng(SEED + stats.profiles), profile).forEach((args, k) => {
+    const nr = nrs[k % nrs.length]!;
+    const mine = formatAction(kernelAction(runPrepared(a, nr, auditArch, args)));
+    const ref = formatAction(kernelAction(runPrepared(b, nr, auditArch, args)));
+    stats.calls++;
+    if (merged.has(nr)) stats.strict++;
+    // Elsewhere the compiler follows the rules where libseccomp's program departs from
+    // them (it compares a word it no longer holds): counted, as in compile-differential.
+    else if (mine !== ref && mine === meaning(profile, arch, nr, args)) {
+      stats.departures++;
+      return;
+    }
+    if (mine !== ref) assert.fail(`${where}\ncall nr=${nr} args=${show(args)}: compiled ${mine}, libseccomp ${ref}`);
+    if (k % 16 !== 0) return;
+    // The return reached names a rule (or the default) whose action is the verdict.
+    const run = emulate(a, { arch, syscall: nr, args });
+    const source = ours.provenance.get(run.path.at(-1)!);
+    const sourceAction = source === 'default' ? profile.defaultAction : profile.rules[source as number]!.action;
+    assert.equal(formatAction(sourceAction), mine, `${where}: provenance ${String(source)}`);
+    stats.traced++;
+  });
+}
+
+/**
+ * One profile's two outcomes: a refusal must be one libseccomp shares when it says so
+ * (EEXIST), a compiled program must come with libseccomp's own, and then agree with it.
+ */
+function judge(profile: Profile, ours: ReturnType<typeof compileOurs>, theirs: Built, stats: Stats, refused: Map<string, number>): void {
+  const where = `profile ${show(profile)}`;
+  if (ours instanceof CompileError) {
+    const reason = refusalKey(ours);
+    const key = `${reason}${theirs === 'loops' ? ' (libseccomp loops)' : 'error' in theirs ? ' (libseccomp refuses)' : ''}`;
+    refused.set(key, (refused.get(key) ?? 0) + 1);
+    if (process.env.OVERLAP_DEBUG === reason) console.log(where);
+    if (theirs !== 'loops' && 'error' in theirs) stats.bothRefused++;
+    // A refusal because libseccomp refuses: it must.
+    if (reason === 'overlap:eexist') assert.ok(theirs === 'loops' || 'error' in theirs, `${where}: refused as EEXIST, but libseccomp built it`);
+    return;
+  }
+  if (theirs === 'loops') return;
+  if ('error' in theirs) assert.fail(`${where}: compiled, but libseccomp refused it: ${theirs.error}`);
+  compare(profile, ours, theirs.bpf, stats);
+}
+
+function newStats(): Stats {
+  return { profiles: 0, compared: 0, modelled: 0, calls: 0, strict: 0, traced: 0, bothRefused: 0, loopGuard: 0, departures: 0, before: 0 };
+}
+
+function libseccompBuilds(profile: Profile): Built {
+  try {
+    return { bpf: libseccompBpf(profile) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
 test('overlapping rules: the compiled program gives libseccomp\'s verdict for every call, or is refused with a reason', () => {
   const r = rng(SEED);
-  const stats = { profiles: 0, compared: 0, modelled: 0, calls: 0, strict: 0, traced: 0, bothRefused: 0, loopGuard: 0, departures: 0, before: 0 };
+  const stats = newStats();
   const refused = new Map<string, number>();
   const started = Date.now();
   for (let i = 0; i < SETS; i++) {
@@ -201,70 +294,17 @@ test('overlapping rules: the compiled program gives libseccomp\'s verdict for ev
     for (const profile of [drawn, { ...drawn, rules: shuffled(r, drawn.rules) }]) {
       stats.profiles++;
       if (overlappedBefore(profile)) stats.before++;
-      const where = `profile ${show(profile)}`;
-      let ours: ReturnType<typeof compileProfileBpf> | undefined;
-      let reason: string | undefined;
-      try {
-        ours = compileProfileBpf(profile, { nativeArch: 'x86_64' });
-      } catch (err) {
-        if (!(err instanceof CompileError)) throw err;
-        reason = `${err.reason}${err.feature ? `:${err.feature}` : ''}`;
-      }
+      const ours = compileOurs(profile);
+      let theirs: Built;
       try {
         assertLibseccompTerminates(profile, 'x86_64');
+        theirs = libseccompBuilds(profile);
       } catch {
-        // libseccomp would never return: nothing to compare with (the compiler did return).
+        // libseccomp may never return (the loop test below builds a sample in children).
         stats.loopGuard++;
-        if (reason) refused.set(`${reason} (libseccomp loops)`, (refused.get(`${reason} (libseccomp loops)`) ?? 0) + 1);
-        continue;
+        theirs = 'loops';
       }
-      let theirs: Uint8Array | undefined;
-      let theirError: string | undefined;
-      try {
-        theirs = libseccompBpf(profile);
-      } catch (err) {
-        theirError = (err as Error).message;
-      }
-      if (reason) {
-        const key = `${reason}${theirError ? ' (libseccomp refuses)' : ''}`;
-        refused.set(key, (refused.get(key) ?? 0) + 1);
-        if (process.env.OVERLAP_DEBUG === reason) console.log(where);
-        // A refusal because libseccomp refuses: it must.
-        if (reason === 'overlap:eexist') assert.ok(theirError, `${where}: refused as EEXIST, but libseccomp built it`);
-        if (theirError) stats.bothRefused++;
-        continue;
-      }
-      assert.equal(theirError, undefined, `${where}: compiled, but libseccomp refused it`);
-      stats.compared++;
-      const merged = modelledNumbers(profile);
-      if (merged.size) stats.modelled++;
-      const arch = profile.arches![0]!;
-      const { endian, auditArch } = ARCHES[arch];
-      const a = prepare(ours!.bytes, endian);
-      const b = prepare(theirs!, endian);
-      const nrs = [...new Set(profile.rules.flatMap((rl) => rl.syscalls))].map((s) => resolveSyscall(s as string, arch) >>> 0);
-      // Calls come from their own generator, so the profiles drawn do not depend on verdicts.
-      calls(rng(SEED + stats.profiles), profile).forEach((args, k) => {
-        const nr = nrs[k % nrs.length]!;
-        const mine = formatAction(kernelAction(runPrepared(a, nr, auditArch, args)));
-        const ref = formatAction(kernelAction(runPrepared(b, nr, auditArch, args)));
-        stats.calls++;
-        if (merged.has(nr)) stats.strict++;
-        // Elsewhere the compiler follows the rules where libseccomp's program departs from
-        // them (it compares a word it no longer holds): counted, as in compile-differential.
-        else if (mine !== ref && mine === meaning(profile, arch, nr, args)) {
-          stats.departures++;
-          return;
-        }
-        if (mine !== ref) assert.fail(`${where}\ncall nr=${nr} args=${show(args)}: compiled ${mine}, libseccomp ${ref}`);
-        if (k % 16 !== 0) return;
-        // The return reached names a rule (or the default) whose action is the verdict.
-        const run = emulate(a, { arch, syscall: nr, args });
-        const source = ours!.provenance.get(run.path.at(-1)!);
-        const sourceAction = source === 'default' ? profile.defaultAction : profile.rules[source as number]!.action;
-        assert.equal(formatAction(sourceAction), mine, `${where}: provenance ${String(source)}`);
-        stats.traced++;
-      });
+      judge(profile, ours, theirs, stats, refused);
     }
   }
   const count = (pred: (k: string) => boolean) => [...refused].filter(([k]) => pred(k)).reduce((n, [, v]) => n + v, 0);
@@ -273,9 +313,63 @@ test('overlapping rules: the compiled program gives libseccomp\'s verdict for ev
   const gaps = count((k) => k.startsWith('overlap') && !k.endsWith(')'));
   const before = stats.before;
   console.log(`overlap differential: ${stats.profiles} profiles (${SETS} rule sets, each also reordered) in ${Date.now() - started} ms; ${stats.compared} compiled and compared with libseccomp (${stats.modelled} through the merge model), ${stats.calls} calls (${stats.strict} on merged syscalls), ${stats.traced} returns traced to their rule; ${stats.departures} calls on other syscalls where libseccomp departs from the rules and the compiler follows them`);
-  console.log(`refused: ${show(Object.fromEntries(refused))} (${stats.bothRefused} also refused by libseccomp); ${stats.loopGuard} profiles libseccomp would never finish (not compared)`);
+  console.log(`refused: ${show(Object.fromEntries(refused))} (${stats.bothRefused} also refused by libseccomp); ${stats.loopGuard} profiles the SDK's loop guard keeps from libseccomp (not compared)`);
   const pct = (n: number) => `${((100 * n) / Math.max(1, before)).toFixed(1)}%`;
-  console.log(`overlapping with different actions: ${before} profiles, all refused (overlap) before the merge model; refused now (overlap): ${overlapRefused} (${pct(overlapRefused)}), of which ${overlapRefused - gaps} libseccomp refuses or never finishes too, and ${gaps} (${pct(gaps)}) it builds`);
+  console.log(`overlapping with different actions: ${before} profiles, all refused (overlap) before the merge model; refused now (overlap): ${overlapRefused} (${pct(overlapRefused)}), of which ${overlapRefused - gaps} libseccomp refuses or may never finish too, and ${gaps} (${pct(gaps)}) it builds`);
   assert.ok(stats.modelled >= SETS / 2, `at least ${SETS / 2} profiles compiled through the merge model, got ${stats.modelled}`);
   assert.ok(gaps * 100 <= before, `at most 1% of overlapping profiles refused where libseccomp builds them, got ${gaps} of ${before}`);
+});
+
+const CHILD = fileURLToPath(new URL('./compile-overlap.child.ts', import.meta.url));
+
+/** Builds the profiles with libseccomp in child processes; a build that loops is killed there. */
+function buildInChildren(profiles: readonly Profile[]): Built[] {
+  const out: Built[] = [];
+  while (out.length < profiles.length) {
+    const batch = profiles.slice(out.length);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', CHILD], {
+      input: JSON.stringify(batch.map((p) => profileToJSON(p))), encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL', maxBuffer: 1 << 28,
+    });
+    const from = out.length;
+    let started = -1;
+    for (const line of run.stdout.split('\n').filter(Boolean)) {
+      const m = JSON.parse(line) as { i: number; started?: true; bpf?: string; error?: string };
+      if (m.started) started = m.i;
+      else out[from + m.i] = m.bpf !== undefined ? { bpf: Buffer.from(m.bpf, 'hex') } : { error: m.error! };
+    }
+    if (out.length === profiles.length) break;
+    // Killed by its watchdog: the profile it had started never finished building.
+    assert.equal(run.signal, 'SIGKILL', `the child ended without building every profile: ${run.stderr}`);
+    assert.equal(out.length, from + started, 'the child was killed in the build it started last');
+    out.push('loops');
+  }
+  return out;
+}
+
+test('profiles the SDK keeps from libseccomp (it may loop): built in children, those that finish agree too', () => {
+  const r = rng(SEED ^ 0x10095);
+  const sample: Profile[] = [];
+  for (let i = 0; sample.length < LOOP_SAMPLE && i < 50 * LOOP_SAMPLE; i++) {
+    const drawn = ruleSet(r);
+    for (const profile of [drawn, { ...drawn, rules: shuffled(r, drawn.rules) }]) {
+      try {
+        assertLibseccompTerminates(profile, 'x86_64');
+      } catch {
+        sample.push(profile);
+      }
+    }
+  }
+  const started = Date.now();
+  const built = buildInChildren(sample);
+  const stats = newStats();
+  const refused = new Map<string, number>();
+  sample.forEach((profile, i) => {
+    stats.profiles++;
+    judge(profile, compileOurs(profile), built[i]!, stats, refused);
+  });
+  const loops = built.filter((b) => b === 'loops').length;
+  console.log(`loop-guarded sample: ${sample.length} profiles built in children in ${Date.now() - started} ms: libseccomp looped on ${loops}, refused ${built.filter((b) => b !== 'loops' && 'error' in b).length}, built ${stats.compared + [...refused].filter(([k]) => !k.endsWith(')')).reduce((n, [, v]) => n + v, 0)}; ${stats.compared} compiled and compared (${stats.modelled} through the merge model), ${stats.calls} calls (${stats.strict} on merged syscalls); refused: ${show(Object.fromEntries(refused))}`);
+  // A loop the model reports must be one libseccomp really has.
+  assert.equal(refused.get('overlap:libseccompLoops') ?? 0, 0, 'refused as looping, but libseccomp finished');
+  assert.ok(loops > 0 && stats.modelled > 0, 'the sample holds profiles libseccomp loops on and merged profiles it builds');
 });
