@@ -6,6 +6,7 @@
  */
 import { actionsEqual, encodeAction } from '../actions.js';
 import type { ArchInfo } from '../arch.js';
+import { BPF_MAXINSNS } from '../bpf/opcodes.js';
 import { testsDisjoint } from './conditions.js';
 import { DbStop, type StopKind } from './db/node.js';
 import { generateGraph, layOut, nodeOffset, type GenGraph } from './db/generate.js';
@@ -37,12 +38,16 @@ const WHY: Readonly<Record<StopKind, string>> = {
   lostAction: 'libseccomp 2.5.4 would return a value no rule gave (it copies an action into the wrong field)',
   sameArgTwice: 'a rule tests one argument twice, which libseccomp refuses (EINVAL)',
   tooComplex: 'merging them as libseccomp does takes more steps than the compiler allows for this many rules',
+  tooLong: 'libseccomp\'s code for them is longer than a program may be',
 };
 
 export function stopped(err: MergeStopped | DbStop, adds: readonly RulePlan[], arch: ArchInfo, syscall: string | number): CompileError {
   const stop = err instanceof MergeStopped ? err.stop : err;
   const upTo = err instanceof MergeStopped ? adds.slice(0, err.at + 1) : adds;
   const rules = [...new Set(upTo.map((r) => r.rule))];
+  if (stop.kind === 'tooLong') {
+    return new CompileError({ reason: 'tooLong', limit: BPF_MAXINSNS, arch: arch.name, syscall, rules }, `${String(syscall)} on ${arch.name}: ${stop.message}; the kernel takes at most ${BPF_MAXINSNS}`);
+  }
   return new CompileError(
     { reason: 'overlap', feature: stop.kind, arch: arch.name, syscall, rules },
     `${String(syscall)} on ${arch.name}: rules ${rules.map((r) => `[${r}]`).join(', ')} overlap with different actions, and ${WHY[stop.kind]} (${stop.message})`,

@@ -15,6 +15,7 @@
  *    that loaded another word, libseccomp compares that stale word, and so does this graph.
  */
 import type { Endian } from '../../arch.js';
+import { BPF_MAXINSNS } from '../../bpf/opcodes.js';
 import type { DbContext, DbNode, NodeOp } from './node.js';
 import { DbStop, levelHead, nextSibling } from './node.js';
 
@@ -63,6 +64,7 @@ export interface GenProgram {
   readonly exposed: boolean;
 }
 
+const MAX_BLOCKS = BPF_MAXINSNS;
 const accKey = (a: Acc | undefined): string => (a ? `${a.offset}:${a.mask}` : '-');
 const sameAcc = (a: Acc, b: Acc): boolean => a.offset === b.offset && a.mask === b.mask;
 const targetKey = (t: Target, blocks: readonly GenBlock[]): string =>
@@ -123,6 +125,8 @@ class Generator {
     const known = this.shared.get(digest);
     if (known !== undefined) return { block: known };
     const id = this.blocks.length;
+    // Each block is at least one instruction: past the kernel's limit there is no program.
+    if (id >= MAX_BLOCKS) throw new DbStop('tooLong', `libseccomp's code for these rules takes more than ${MAX_BLOCKS} instructions`);
     this.blocks.push({ id, offset, mask: n.mask, op: n.op, datum: n.datum, belief, t, f, digest });
     this.shared.set(digest, id);
     return { block: id };

@@ -53,7 +53,9 @@ export type StopKind =
   /** One rule tests an argument twice: libseccomp refuses it (EINVAL). */
   | 'sameArgTwice'
   /** The merge took more steps than the budget for this syscall's rules. */
-  | 'tooComplex';
+  | 'tooComplex'
+  /** libseccomp's code for the tree has more blocks than a program may have instructions. */
+  | 'tooLong';
 
 export class DbStop extends Error {
   constructor(readonly kind: StopKind, message: string) {

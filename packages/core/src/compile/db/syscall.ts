@@ -15,9 +15,14 @@ export type Merged =
   | { readonly kind: 'tree'; readonly root: DbNode; readonly ctx: DbContext; readonly nodes: number }
   | { readonly kind: 'action'; readonly action: number; readonly rule: number; readonly nodes: number };
 
-/** Steps the merge may take: generous for real profiles, linear in the number of rules. */
+/**
+ * Steps the merge (and the generator after it) may take: generous for real profiles (a few
+ * hundred steps per rule), linear in the number of rules, and capped, so that no syscall
+ * takes more than about a second.
+ */
 const BASE_STEPS = 20_000;
-const STEPS_PER_RULE = 4_000;
+const STEPS_PER_RULE = 2_000;
+const MAX_STEPS = 1_000_000;
 
 interface Entry {
   chains: DbNode | null;
@@ -39,7 +44,7 @@ export class MergeStopped extends Error {
 
 /** Adds the rules in order; throws MergeStopped where libseccomp fails or does the undefined. */
 export function mergeRules(rules: readonly ChainRule[], bits: Bits): Merged {
-  const ctx = new DbContext(BASE_STEPS + STEPS_PER_RULE * rules.length);
+  const ctx = new DbContext(Math.min(BASE_STEPS + STEPS_PER_RULE * rules.length, MAX_STEPS));
   let entry: Entry | undefined;
   rules.forEach((r, at) => {
     try {
