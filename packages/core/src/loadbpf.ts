@@ -2,13 +2,14 @@
  * Installing a ready BPF program with seccomp(2) — no libseccomp needed, only libc. This is
  * the cold-start path: compile at build time, load the bytes at start-up.
  */
-import { decodeBpf, packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
+import { decodeBpf, HOST_ENDIAN, packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
 import { nativeArch } from './arch.js';
 import { errnoWord } from './backend.js';
-import { SeccompError } from './errors.js';
+import { InvalidBpfError, SeccompError } from './errors.js';
 import type { Native } from './native.js';
 import { resolveSyscall } from './syscalls/index.js';
-import { validate } from './bpf/index.js';
+import { BPF_MAXINSNS } from './bpf/opcodes.js';
+import { validate } from './bpf/validate.js';
 
 /** prctl(2) and seccomp(2) constants (linux/prctl.h, linux/seccomp.h). */
 export const PR_SET_SECCOMP = 22;
@@ -34,14 +35,41 @@ export function setNoNewPrivs(native: Native): void {
   native.cCall('prctl(PR_SET_NO_NEW_PRIVS)', lib.symbols.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), word[0]);
 }
 
+/**
+ * Full validation (every instruction, as the kernel's checker reads it), a private copy, then
+ * install. This is the general loader: bytes from anywhere get an error that names the
+ * instruction, where the kernel would only answer EINVAL.
+ */
 export function loadBpf(native: Native, bpf: Uint8Array, options: LoadBpfOptions = {}): void {
   if (!(bpf instanceof Uint8Array)) throw new TypeError('loadBpf() takes the program as a Uint8Array (what compile() returns).');
   validate(decodeBpf(bpf));
+  if (options.noNewPrivs ?? true) setNoNewPrivs(native);
+  // A copy: the caller's array could change while the kernel reads it.
+  installBpf(native, bpf.slice(), options);
+}
+
+const BPF_RET = 0x06;
+const BPF_CLASS_MASK = 0x07;
+
+/**
+ * seccomp(SECCOMP_SET_MODE_FILTER) on a program the SDK built or decoded itself (lockdown):
+ * only its shape is checked here — whole instructions, 1 to 4096 of them, ending in a return.
+ * The kernel runs the full check (bpf_check_classic, seccomp_check_filter) and answers EINVAL
+ * to anything else, so a JavaScript pass over every instruction would only repeat it. The
+ * program is read in place: the caller hands over a buffer nothing else writes to.
+ * NO_NEW_PRIVS is the caller's business.
+ */
+export function installBpf(native: Native, program: Uint8Array, options: Omit<LoadBpfOptions, 'noNewPrivs'> = {}): void {
+  const count = program.byteLength / SOCK_FILTER_SIZE;
+  if (!Number.isInteger(count) || count < 1 || count > BPF_MAXINSNS) {
+    throw new InvalidBpfError(`a seccomp program is 1 to ${BPF_MAXINSNS} whole 8-byte instructions; this one has ${program.byteLength} bytes`);
+  }
+  const last = program.byteLength - SOCK_FILTER_SIZE;
+  const code = new DataView(program.buffer, program.byteOffset + last, 2).getUint16(0, HOST_ENDIAN === 'little');
+  if ((code & BPF_CLASS_MASK) !== BPF_RET) throw new InvalidBpfError('the program does not end with a return', count - 1);
   const flags = (options.allThreads ?? true ? FILTER_FLAGS.tsync : 0) | (options.log ? FILTER_FLAGS.log : 0) | (options.specAllow ? FILTER_FLAGS.specAllow : 0);
   const lib = native.libc;
-  if (options.noNewPrivs ?? true) setNoNewPrivs(native);
-  const program = bpf.slice();
-  const fprog = packSockFprog(program.byteLength / SOCK_FILTER_SIZE, lib.addressOf(program));
+  const fprog = packSockFprog(count, lib.addressOf(program));
   const nr = resolveSyscall('seccomp', nativeArch(native.host.machine()));
   const address = lib.addressOf(fprog);
   const word = errnoWord(lib);

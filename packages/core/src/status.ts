@@ -29,21 +29,26 @@ export interface ProcessStatus {
 
 const MODES: SeccompMode[] = ['disabled', 'strict', 'filter'];
 
-/** Parses one /proc/<pid>/task/<tid>/status file. */
+const WANTED = new Set(['Name', 'Seccomp', 'Seccomp_filters', 'NoNewPrivs']);
+
+/** Parses one /proc/<pid>/task/<tid>/status file: one pass over its lines, not a search per field. */
 export function parseThreadStatus(tid: number, text: string): ThreadStatus {
-  const field = (key: string): string | undefined => {
-    const m = new RegExp(`^${key}:\\s*(.*)$`, 'm').exec(text);
-    return m?.[1]?.trim();
-  };
-  const seccomp = Number(field('Seccomp') ?? 0) as 0 | 1 | 2;
-  const filters = field('Seccomp_filters');
+  const fields = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon);
+    if (WANTED.has(key) && !fields.has(key)) fields.set(key, line.slice(colon + 1).trim());
+  }
+  const seccomp = Number(fields.get('Seccomp') ?? 0) as 0 | 1 | 2;
+  const filters = fields.get('Seccomp_filters');
   return {
     tid,
-    name: field('Name') ?? '',
+    name: fields.get('Name') ?? '',
     seccomp,
     mode: MODES[seccomp] ?? 'disabled',
     filters: filters === undefined ? undefined : Number(filters),
-    noNewPrivs: field('NoNewPrivs') === '1',
+    noNewPrivs: fields.get('NoNewPrivs') === '1',
   };
 }
 
@@ -61,9 +66,12 @@ export function ioUringFds(host: HostOps, pid: number | 'self'): number[] {
   return out.sort((a, b) => a - b);
 }
 
-export function readStatus(host: HostOps, pid?: number): ProcessStatus {
-  const target = pid ?? host.pid();
-  const taskDir = `/proc/${target}/task`;
+/**
+ * Every thread of `pid` (default: this process), by tid. A thread that exits while the list is
+ * read is left out. lockdown() verifies with this alone: the io_uring scan belongs before loading.
+ */
+export function readThreads(host: HostOps, pid?: number): ThreadStatus[] {
+  const taskDir = `/proc/${pid ?? host.pid()}/task`;
   const threads: ThreadStatus[] = [];
   for (const entry of host.readDir(taskDir)) {
     try {
@@ -72,6 +80,11 @@ export function readStatus(host: HostOps, pid?: number): ProcessStatus {
       // The thread exited while we listed: skip it.
     }
   }
-  threads.sort((a, b) => a.tid - b.tid);
+  return threads.sort((a, b) => a.tid - b.tid);
+}
+
+export function readStatus(host: HostOps, pid?: number): ProcessStatus {
+  const target = pid ?? host.pid();
+  const threads = readThreads(host, target);
   return { pid: target, threads, allFiltered: threads.length > 0 && threads.every((t) => t.seccomp === 2), ioUringFds: ioUringFds(host, target) };
 }

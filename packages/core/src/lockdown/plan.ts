@@ -27,8 +27,7 @@ import { Action, actionsEqual } from '../actions.js';
 import type { ArchName } from '../arch.js';
 import { arg32, type Condition } from '../compare.js';
 import { expandSyscallSpecs } from '../groups/index.js';
-import type { Profile, Rule } from '../profile/model.js';
-import { validateProfile } from '../profile/validate.js';
+import type { Profile, ProfileAttributes, Rule } from '../profile/model.js';
 import { syscallNames } from '../syscalls/index.js';
 import {
   CLONE, CLONE_NAMESPACES, cloneFlagsArg, ENOSYS_ALWAYS, FIXED_DENY, hasGenericOpenFlags, NEVER_KILL,
@@ -107,12 +106,26 @@ function argumentForms(arch: ArchName, allowed: Set<string>, lifted: Set<string>
  */
 function argumentRules(outright: readonly string[], forms: Map<string, Condition[][]>, enosys: readonly string[], enosysAction: Action, arch: ArchName): Rule[] {
   const plain = [...new Set([...outright, ...expandSyscallSpecs(['seccomp'], arch)])].sort();
-  const rules: Rule[] = [{ syscalls: plain, action: Action.allow, comment: 'allowed outright (and seccomp(2), which the main filter refuses)' }];
-  if (enosys.length) rules.push({ syscalls: [...enosys], action: enosysAction, comment: 'ENOSYS, as the main filter answers' });
-  for (const [syscall, list] of [...forms].sort(([a], [b]) => a.localeCompare(b))) {
-    for (const conditions of list) rules.push({ syscalls: [syscall], action: Action.allow, conditions });
+  const rules: Rule[] = [rule(plain, Action.allow, 'allowed outright (and seccomp(2), which the main filter refuses)')];
+  if (enosys.length) rules.push(rule([...enosys], enosysAction, 'ENOSYS, as the main filter answers'));
+  // Plain code-unit order: localeCompare would load the engine's collation tables (~10 ms cold).
+  for (const syscall of [...forms.keys()].sort()) {
+    for (const conditions of forms.get(syscall)!) rules.push(Object.freeze({ syscalls: Object.freeze([syscall]), action: Action.allow, conditions: Object.freeze([...conditions]) }));
   }
   return rules;
+}
+
+function rule(syscalls: readonly string[], action: Action, comment: string): Rule {
+  return Object.freeze({ syscalls: Object.freeze(syscalls), action, comment });
+}
+
+/**
+ * The plan's profiles are built here from names the tables know, canonical actions and
+ * conditions made by the builders, so they are already in validateProfile's normal form
+ * (a unit test checks they come back from it unchanged). Frozen as it freezes them.
+ */
+function profile(defaultAction: Action, arch: ArchName, rules: readonly Rule[], attributes: ProfileAttributes): Profile {
+  return Object.freeze({ defaultAction, arches: Object.freeze([arch]), rules: Object.freeze(rules), attributes });
 }
 
 function presetLabel(preset: ResolvedLockdownOptions['preset']): string {
@@ -162,17 +175,17 @@ export function planLockdown(options: ResolvedLockdownOptions, arch: ArchName): 
   const neverKill = new Set<string>(NEVER_KILL);
   const sorted = (s: Iterable<string>) => [...s].sort();
   const mainRules: Rule[] = [
-    { syscalls: sorted(allowed), action: Action.allow, comment: 'allowed' },
-    { syscalls: sorted(enosys), action: enosysAction, comment: 'ENOSYS: libc falls back' },
-    { syscalls: sorted([...denied].filter((n) => !neverKill.has(n))), action: denial, comment: 'denied' },
-    { syscalls: sorted([...denied].filter((n) => neverKill.has(n))), action: noKill, comment: 'io_uring: never killed' },
+    rule(sorted(allowed), Action.allow, 'allowed'),
+    rule(sorted(enosys), enosysAction, 'ENOSYS: libc falls back'),
+    rule(sorted([...denied].filter((n) => !neverKill.has(n))), denial, 'denied'),
+    rule(sorted([...denied].filter((n) => neverKill.has(n))), noKill, 'io_uring: never killed'),
   ].filter((r) => r.syscalls.length > 0 && !actionsEqual(r.action, enosysAction));
   // A rule equal to the default changes nothing and libseccomp refuses it: clone3's ENOSYS is
   // the default's, and with dryRun every refusal is `log`, which is then the default too.
-  const attributes = { badArchAction: badArch, optimize: 2 as const, tsync: true };
-  const mainFilter = validateProfile({ defaultAction: enosysAction, arches: [arch], rules: mainRules, attributes });
+  const attributes = Object.freeze({ badArchAction: badArch, optimize: 2 as const, tsync: true });
+  const mainFilter = profile(enosysAction, arch, mainRules, attributes);
   const enosysRules = actionsEqual(enosysAction, noKill) ? [] : sorted(enosys);
-  const argumentFilter = validateProfile({ defaultAction: noKill, arches: [arch], rules: argumentRules(outright, forms, enosysRules, enosysAction, arch), attributes });
+  const argumentFilter = profile(noKill, arch, argumentRules(outright, forms, enosysRules, enosysAction, arch), attributes);
   return Object.freeze({
     arch,
     preset: presetLabel(options.preset),

@@ -8,10 +8,9 @@
  * wins over any preset. clone and socket are allowed here and narrowed by lockdown's
  * argument checks (threads only; the sockets of sockets.ts; signals to itself only).
  */
-import { actionsEqual, Action } from '../actions.js';
 import type { ArchName } from '../arch.js';
-import { resolveOci } from '../profile/oci-resolve.js';
-import { DOCKER_DEFAULT_PROFILE } from '../profile/docker-default.generated.js';
+import { SYSCALL_NAMES } from '../syscalls/table.generated.js';
+import { DOCKER_DEFAULT_BITS } from './docker-preset.generated.js';
 
 /**
  * What all three runtimes were measured using after start-up, widened to their groups: the
@@ -59,18 +58,16 @@ const dockerCache = new Map<ArchName, readonly string[]>();
 /**
  * Docker's default profile as a preset: every syscall its resolved form allows on `arch`
  * (no added capabilities, a current kernel), conditional rules included, since lockdown
- * narrows clone and socket itself and denies personality outright.
+ * narrows clone and socket itself and denies personality outright. Read from a table
+ * scripts/gen/lockdown.ts resolves from Docker's profile (docker-preset.generated.ts), sorted.
  */
 export function dockerDefaultSyscalls(arch: ArchName): readonly string[] {
   let names = dockerCache.get(arch);
   if (!names) {
-    const { profile } = resolveOci(DOCKER_DEFAULT_PROFILE, { arch });
-    const allowed = new Set<string>();
-    for (const rule of profile.rules) {
-      if (!actionsEqual(rule.action, Action.allow)) continue;
-      for (const s of rule.syscalls) if (typeof s === 'string') allowed.add(s);
-    }
-    names = Object.freeze([...allowed].sort());
+    const hex = DOCKER_DEFAULT_BITS[arch];
+    if (hex === undefined) throw new RangeError(`No docker-default preset for ${arch}; run \`pnpm gen\`.`);
+    const bits = BigInt(`0x${hex}`);
+    names = Object.freeze(SYSCALL_NAMES.filter((_, i) => (bits >> BigInt(i)) & 1n));
     dockerCache.set(arch, names);
   }
   return names;

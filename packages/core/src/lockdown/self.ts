@@ -49,14 +49,18 @@ const JMP_JEQ_K = 0x15;
  * The placeholder anywhere else means the program was not made by compileLockdown().
  */
 export function bindSelfPid(program: Uint8Array, pid: number): Uint8Array {
+  return bindSelfPidInPlace(program.slice(), pid);
+}
+
+/** bindSelfPid without the copy, for a program nothing else holds (lockdown's own). */
+export function bindSelfPidInPlace(program: Uint8Array, pid: number): Uint8Array {
   if (!Number.isInteger(pid) || pid <= 0 || pid >= SELF_PID_PLACEHOLDER) throw new RangeError(`Not a process id: ${pid}.`);
-  const out = program.slice();
-  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const dv = new DataView(program.buffer, program.byteOffset, program.byteLength);
   const little = HOST_ENDIAN === 'little';
-  for (let at = 0; at + SOCK_FILTER_SIZE <= out.length; at += SOCK_FILTER_SIZE) {
+  for (let at = 0; at + SOCK_FILTER_SIZE <= program.length; at += SOCK_FILTER_SIZE) {
     if (dv.getUint32(at + 4, little) !== SELF_PID_PLACEHOLDER) continue;
     if (dv.getUint16(at, little) !== JMP_JEQ_K) throw new InvalidBpfError('the process-id placeholder is used outside a comparison', at / SOCK_FILTER_SIZE);
     dv.setUint32(at + 4, pid, little);
   }
-  return out;
+  return program;
 }
