@@ -2,10 +2,20 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
+    // lockdown: the lean entry (@seccomp/core/lockdown). ESM splitting puts what both entries
+    // use in shared chunks, so importing both loads each module (and error class) once.
+    entry: { index: 'src/index.ts', lockdown: 'src/lockdown/entry.ts' },
+    format: ['esm'],
     dts: true,
     clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+  },
+  {
+    // CommonJS has no shared chunks: only the main entry, so there is one copy of each class.
+    entry: { index: 'src/index.ts' },
+    format: ['cjs'],
+    dts: true,
     target: 'es2022',
     platform: 'neutral',
   },

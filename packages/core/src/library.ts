@@ -4,7 +4,7 @@
  */
 import type { NativeLibrary, RuntimeName, SeccompBackend } from './backend.js';
 import { SeccompUnavailableError } from './errors.js';
-import { OPTIONAL_SYMBOLS, SYMBOLS, type SymbolName } from './symbols.js';
+import { OPTIONAL_SYMBOLS, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type SymbolName, type SymbolSpec } from './symbols.js';
 
 export const DEFAULT_LIBRARY = 'libseccomp.so.2';
 
@@ -66,6 +66,53 @@ export function capabilitiesOf(lib: NativeLibrary): Capabilities {
 export function lazyLibrary(backend: SeccompBackend, options?: { seccomp?: boolean }): () => NativeLibrary {
   let lib: NativeLibrary | undefined;
   return () => (lib ??= backend.open(options));
+}
+
+/**
+ * Binds one symbol of one library: the function, or undefined when an optional symbol is
+ * missing (a missing required one throws). A backend's binder binds each name once.
+ */
+export type SymbolBinder = (name: SymbolName) => unknown;
+
+/**
+ * The symbols a backend hands core, bound on first use. Each required symbol is a getter that
+ * binds it when core first reaches for it, then holds the function, so lockdown() binds the
+ * three libc calls it makes (prctl, syscall, __errno_location) and not the other forty: Deno
+ * compiles a call stub per symbol (~0.2 ms each), Bun and koffi less, but none for nothing.
+ * Optional symbols are bound (or found missing) now: core asks whether they exist. Only the
+ * libraries given a binder get symbols.
+ */
+export function lazySymbols(binders: Partial<Record<SymbolSpec['lib'], SymbolBinder>>): BoundSymbols {
+  const out: Record<string, unknown> = {};
+  for (const name of SYMBOL_NAMES) {
+    const spec: SymbolSpec = SYMBOLS[name];
+    const bind = binders[spec.lib];
+    if (!bind) continue;
+    if (spec.optional) {
+      const fn = bind(name);
+      if (typeof fn === 'function') out[name] = fn;
+      continue;
+    }
+    Object.defineProperty(out, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const fn = bind(name);
+        Object.defineProperty(out, name, { value: fn, enumerable: true });
+        return fn;
+      },
+    });
+  }
+  return out as BoundSymbols;
+}
+
+/** Wraps `bind` so each name is bound once, however many library objects share it. */
+export function bindOnce(bind: SymbolBinder): SymbolBinder {
+  const bound = new Map<SymbolName, unknown>();
+  return (name) => {
+    if (!bound.has(name)) bound.set(name, bind(name));
+    return bound.get(name);
+  };
 }
 
 /** The version a symbol needs, for SeccompVersionError. */
