@@ -19,7 +19,7 @@ import { MergeStopped } from './db/syscall.js';
 import { CompileError } from './errors.js';
 import type { ArchPlan, SyscallPlan } from './lower.js';
 import { filterOrder, listGroups, priorityOf, syscallList, type Listed } from './list.js';
-import { libseccompGraph } from './merge.js';
+import { libseccompFails, libseccompGraph, stopped } from './merge.js';
 import { checkNrLoad } from './nrload.js';
 
 interface Entry extends Listed {
@@ -53,6 +53,8 @@ function graphsOf(plans: readonly ArchPlan[], exposed: { plan: ArchPlan; sys: Sy
         out.set(sys, 'rule' in g ? null : g);
       } catch (err) {
         if (!(err instanceof MergeStopped || err instanceof DbStop)) throw err;
+        // Another syscall's rules libseccomp cannot build: the whole profile fails there.
+        if (libseccompFails(err)) throw stopped(err, sys.adds ?? sys.rules, plan.arch, sys.nr);
         throw layoutRefusal(exposed.plan.arch, exposed.sys, `depends on the code of syscall ${sys.nr} on ${plan.arch.name}, whose rules the compiler cannot merge as libseccomp does (${err.message})`);
       }
     }

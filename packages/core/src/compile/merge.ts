@@ -41,7 +41,8 @@ const WHY: Readonly<Record<StopKind, string>> = {
   tooLong: 'libseccomp\'s code for them is longer than a program may be',
 };
 
-export function stopped(err: MergeStopped | DbStop, adds: readonly RulePlan[], arch: ArchInfo, syscall: string | number): CompileError {
+/** The refusal for a merge that stopped; `adds` the rules given to it (those up to the stop are named). */
+export function stopped(err: MergeStopped | DbStop, adds: readonly { readonly rule: number }[], arch: ArchInfo, syscall: string | number): CompileError {
   const stop = err instanceof MergeStopped ? err.stop : err;
   const upTo = err instanceof MergeStopped ? adds.slice(0, err.at + 1) : adds;
   const rules = [...new Set(upTo.map((r) => r.rule))];
@@ -52,6 +53,12 @@ export function stopped(err: MergeStopped | DbStop, adds: readonly RulePlan[], a
     { reason: 'overlap', feature: stop.kind, arch: arch.name, syscall, rules },
     `${String(syscall)} on ${arch.name}: rules ${rules.map((r) => `[${r}]`).join(', ')} overlap with different actions, and ${WHY[stop.kind]} (${stop.message})`,
   );
+}
+
+/** Stops that mean libseccomp cannot build the profile at all (it fails or never returns). */
+export function libseccompFails(err: MergeStopped | DbStop): boolean {
+  const { kind } = err instanceof MergeStopped ? err.stop : err;
+  return kind === 'eexist' || kind === 'libseccompLoops' || kind === 'sameArgTwice';
 }
 
 /**

@@ -22,7 +22,7 @@ import { MergeStopped, mergeRules } from './db/syscall.js';
 import { CompileError } from './errors.js';
 import { filterOrder, listGroups, priorityOf, syscallList, type Listed } from './list.js';
 import type { ArchPlan, SyscallPlan } from './lower.js';
-import { libseccompGraph } from './merge.js';
+import { libseccompFails, libseccompGraph, stopped } from './merge.js';
 
 interface Held extends Listed {
   /** A pseudo number: in libseccomp's list, left out of its program. */
@@ -53,14 +53,19 @@ function pseudoRules(profile: Profile, arch: ArchInfo, native: ArchName): Map<nu
   return out;
 }
 
-/** libseccomp's node count for a syscall's rules, or undefined where its merge is not modelled. */
+/**
+ * libseccomp's node count for a syscall's rules, or undefined where its merge is not
+ * modelled; throws where libseccomp cannot build them at all.
+ */
 function nodesOf(sys: SyscallPlan, arch: ArchInfo): number | undefined {
   if (sys.program) return sys.program.graph.nodes;
+  const adds = sys.adds ?? sys.rules;
   try {
-    return libseccompGraph(sys.adds ?? sys.rules, arch).nodes;
+    return libseccompGraph(adds, arch).nodes;
   } catch (err) {
-    if (err instanceof MergeStopped || err instanceof DbStop) return undefined;
-    throw err;
+    if (!(err instanceof MergeStopped || err instanceof DbStop)) throw err;
+    if (libseccompFails(err)) throw stopped(err, adds, arch, sys.nr);
+    return undefined;
   }
 }
 
@@ -85,6 +90,7 @@ function heldEntries(profile: Profile, plan: ArchPlan, native: ArchName, modelle
       nodes = mergeRules(rules, plan.arch.bits).nodes;
     } catch (err) {
       if (!(err instanceof MergeStopped)) throw err;
+      if (libseccompFails(err)) throw stopped(err, rules, plan.arch, nr);
       throw refusal(plan, modelled, `whether libseccomp loads the syscall number there depends on its rules for pseudo syscall ${nr}, which the compiler cannot merge as libseccomp does`);
     }
     out.push({ nr: nr >>> 0, priority: priorityOf(profile, rules.map((r) => r.rule), nodes), pseudo: true });
