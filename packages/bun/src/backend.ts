@@ -1,16 +1,19 @@
 /** The Bun backend: libseccomp and libc through bun:ffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { CString, ptr, toArrayBuffer, type Pointer } from 'bun:ffi';
-import { libraryCandidates, libraryLoadError, type BoundSymbols, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
-import { bindLibrary } from './ffi.js';
+import { lazySymbols, libraryCandidates, libraryLoadError, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import { binder } from './ffi.js';
 
 const LIBC = 'libc.so.6';
 
-function openFirst(candidates: readonly string[]): { symbols: Partial<BoundSymbols>; path: string } {
+/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
+function openFirst(candidates: readonly string[]): { bind: SymbolBinder; path: string } {
   const failures: string[] = [];
   for (const path of candidates) {
     try {
-      return { symbols: bindLibrary(path, 'seccomp'), path };
+      const bind = binder(path);
+      bind('seccomp_version');
+      return { bind, path };
     } catch (err) {
       failures.push(`${path}: ${(err as Error).message}`);
     }
@@ -35,15 +38,32 @@ function addressOf(buffer: Uint8Array): bigint {
   return BigInt(ptr(buffer));
 }
 
+/**
+ * libc, bound once per thread (a worker has its own module instance): the libc-only library
+ * lockdown() uses and the full one share it, so opening libseccomp later binds no libc
+ * function twice.
+ */
+let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
+
+function openLibc(): NonNullable<typeof libc> {
+  if (!libc) {
+    const bind = binder(LIBC);
+    // This thread's errno, read in place: a view made now, so reading it later calls nothing
+    // and allocates nothing (see NativeLibrary.errnoWord).
+    const location = bind('__errno_location') as () => unknown;
+    libc = { bind, errnoWord: new Int32Array(toArrayBuffer(asPointer(location()), 0, 4)) };
+  }
+  return libc;
+}
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
-  const { symbols: seccomp, path } = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : { symbols: {}, path: LIBC };
-  const symbols = { ...seccomp, ...bindLibrary(LIBC, 'c') } as BoundSymbols;
-  // This thread's errno, read in place: a view made now, so reading it later calls nothing
-  // and allocates nothing (see NativeLibrary.errnoWord).
-  const errnoWord = new Int32Array(toArrayBuffer(asPointer(symbols.__errno_location()), 0, 4));
+  const c = openLibc();
+  const seccomp = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : undefined;
+  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
+  const { errnoWord } = c;
   return {
-    path,
+    path: seccomp?.path ?? LIBC,
     symbols,
     errno: () => errnoWord[0]!,
     errnoWord,

@@ -6,7 +6,7 @@
  * before core reads errno.
  */
 import { dlopen, FFIType, type FFIFunction, type Library } from 'bun:ffi';
-import { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '@seccomp/core';
+import { bindOnce, cSymbol, SYMBOLS, SYMBOL_NAMES, type ParamKind, type ResultKind, type SymbolBinder, type SymbolName } from '@seccomp/core/lockdown';
 
 const PARAM: Record<ParamKind, FFIType> = {
   i32: FFIType.i32, u32: FFIType.u32, i64: FFIType.i64, u64: FFIType.u64, usize: FFIType.u64,
@@ -40,33 +40,22 @@ export function declarations(lib: 'seccomp' | 'c'): { required: Record<string, F
 const handles: Library<Record<string, FFIFunction>>[] = [];
 
 /**
- * Opens `path` and binds `lib`'s symbols. bun:ffi's dlopen fails as a whole when any one
- * symbol is missing, so the required ones are opened together (a missing one is a real
- * error) and each optional one on its own: on libseccomp 2.5 the 2.6-only functions are
- * simply left out. dlopen keys are C names, so a second binding of one function
- * (syscall_long) is opened on its own under the C name and renamed.
+ * Binds the symbols of the library at `path` one at a time, each once (core's lazySymbols
+ * asks for them as they are used): one dlopen per symbol, since bun:ffi's dlopen fails as a
+ * whole when any symbol it is given is missing. dlopen keys are C names, so a second binding
+ * of one function (syscall_long) is opened under the C name and renamed. A missing optional
+ * symbol is undefined (libseccomp 2.5 lacks the 2.6-only ones), a missing required one throws.
  */
-export function bindLibrary(path: string, lib: 'seccomp' | 'c'): Partial<BoundSymbols> {
-  const { required, optional } = declarations(lib);
-  const aliases = Object.keys(required).filter((name) => cSymbol(name as SymbolName) !== name);
-  const direct = Object.fromEntries(Object.entries(required).filter(([name]) => !aliases.includes(name)));
-  const main = dlopen(path, direct);
-  handles.push(main);
-  const symbols: Record<string, unknown> = { ...main.symbols };
-  for (const name of aliases) {
-    const c = cSymbol(name as SymbolName);
-    const one = dlopen(path, { [c]: required[name]! });
-    handles.push(one);
-    symbols[name] = one.symbols[c];
-  }
-  for (const [name, decl] of Object.entries(optional)) {
+export function binder(path: string): SymbolBinder {
+  return bindOnce((name) => {
+    const c = cSymbol(name);
     try {
-      const one = dlopen(path, { [name]: decl });
+      const one = dlopen(path, { [c]: declaration(name) });
       handles.push(one);
-      symbols[name] = one.symbols[name];
-    } catch {
-      // Absent in this libseccomp: capabilities reports it, and calling it names the version it needs.
+      return one.symbols[c];
+    } catch (err) {
+      if (!('optional' in SYMBOLS[name])) throw err;
+      return undefined;
     }
-  }
-  return symbols as Partial<BoundSymbols>;
+  });
 }

@@ -1,7 +1,10 @@
 /** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
-import { libcFileOps, libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
-import { deno, isPermissionError, withPermission, type DenoApi, type DenoDynamicLibrary, type DenoPointer } from './deno-api.ts';
-import { bindSymbols, declarations } from './ffi.ts';
+import {
+  lazySymbols, libcFileOps, libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend,
+  type SymbolBinder,
+} from '@seccomp/core/lockdown';
+import { deno, isPermissionError, withPermission, type DenoApi, type DenoPointer } from './deno-api.ts';
+import { binder } from './ffi.ts';
 
 const LIBC = 'libc.so.6';
 const ENV_VAR = 'SECCOMP_LIBRARY_PATH';
@@ -13,11 +16,14 @@ function ffiRefused(op: string, err: unknown): SeccompUnavailableError {
   );
 }
 
-function openFirst(d: DenoApi, candidates: readonly string[]): { lib: DenoDynamicLibrary; path: string } {
+/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
+function openFirst(d: DenoApi, candidates: readonly string[]): { bind: SymbolBinder; path: string } {
   const failures: string[] = [];
   for (const path of candidates) {
     try {
-      return { lib: d.dlopen(path, declarations('seccomp')), path };
+      const bind = binder(d, path);
+      bind('seccomp_version');
+      return { bind, path };
     } catch (err) {
       // Missing FFI permission is not a missing library: say which flag, not how to install it.
       if (isPermissionError(err)) throw ffiRefused('dlopen(libseccomp)', err);
@@ -27,15 +33,31 @@ function openFirst(d: DenoApi, candidates: readonly string[]): { lib: DenoDynami
   throw libraryLoadError('deno', failures);
 }
 
-/** libc, opened once per thread (a worker has its own module instance) and shared by every library object. */
-let libc: DenoDynamicLibrary | undefined;
+/**
+ * libc, bound once per thread (a worker has its own module instance) and shared by every
+ * library object: the /proc reads, the libc-only library lockdown() uses and the full one.
+ */
+let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
 
-function openLibc(d: DenoApi): DenoDynamicLibrary {
-  try {
-    return (libc ??= d.dlopen(LIBC, declarations('c')));
-  } catch (err) {
-    throw isPermissionError(err) ? ffiRefused('dlopen(libc)', err) : err;
+function openLibc(d: DenoApi): NonNullable<typeof libc> {
+  if (!libc) {
+    const bind = binder(d, LIBC);
+    let location: () => unknown;
+    try {
+      location = bind('__errno_location') as () => unknown;
+    } catch (err) {
+      throw isPermissionError(err) ? ffiRefused('dlopen(libc)', err) : err;
+    }
+    // This thread's errno, read in place: a view made now, so reading it later calls nothing
+    // and allocates nothing (see NativeLibrary.errnoWord).
+    libc = { bind, errnoWord: new Int32Array(d.UnsafePointerView.getArrayBuffer(asObject(location(), 'errno'), 4)) };
   }
+  return libc;
+}
+
+function asObject(pointer: unknown, op: string): object {
+  if (pointer === null || typeof pointer !== 'object') throw new TypeError(`${op}: not a Deno pointer: ${String(pointer)}`);
+  return pointer;
 }
 
 /**
@@ -50,18 +72,13 @@ function libraryPathFromEnv(d: DenoApi): string | undefined {
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const d = deno();
   const wanted = options.seccomp ?? true;
-  const { lib, path } = wanted ? openFirst(d, libraryCandidates(libraryPathFromEnv(d))) : { lib: undefined, path: LIBC };
-  const symbols = bindSymbols({ seccomp: lib, c: openLibc(d) });
+  const c = openLibc(d);
+  const seccomp = wanted ? openFirst(d, libraryCandidates(libraryPathFromEnv(d))) : undefined;
+  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
   const View = d.UnsafePointerView;
-  const asObject = (pointer: unknown, op: string): object => {
-    if (pointer === null || typeof pointer !== 'object') throw new TypeError(`${op}: not a Deno pointer: ${String(pointer)}`);
-    return pointer;
-  };
-  // This thread's errno, read in place: a view made now, so reading it later calls nothing
-  // and allocates nothing (see NativeLibrary.errnoWord).
-  const errnoWord = new Int32Array(View.getArrayBuffer(asObject(symbols.__errno_location(), 'errno'), 4));
+  const { errnoWord } = c;
   return {
-    path,
+    path: seccomp?.path ?? LIBC,
     symbols,
     errno: () => errnoWord[0]!,
     errnoWord,

@@ -4,7 +4,7 @@
  * declaration build and `deno check` all check the same source, and keeps Deno's types out
  * of the published declarations.
  */
-import { SeccompUnavailableError } from '@seccomp/core';
+import { SeccompUnavailableError } from '@seccomp/core/lockdown';
 
 /** Deno.dlopen's native types (the subset the symbol table maps to). */
 export type DenoNativeType = 'void' | 'i32' | 'u32' | 'i64' | 'u64' | 'usize' | 'pointer' | 'buffer';

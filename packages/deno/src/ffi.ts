@@ -3,8 +3,8 @@
  * Deno.PointerObjects (null for NULL); byte buffers and NUL-terminated names both go in as
  * 'buffer' (Deno refuses JS strings there, so core hands over cached encoded names).
  */
-import { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '@seccomp/core';
-import type { DenoDynamicLibrary, DenoForeignFunction, DenoNativeType } from './deno-api.ts';
+import { bindOnce, cSymbol, SYMBOLS, SYMBOL_NAMES, type ParamKind, type ResultKind, type SymbolBinder, type SymbolName } from '@seccomp/core/lockdown';
+import type { DenoApi, DenoDynamicLibrary, DenoForeignFunction, DenoNativeType } from './deno-api.ts';
 
 const PARAM: Record<ParamKind, DenoNativeType> = {
   i32: 'i32', u32: 'u32', i64: 'i64', u64: 'u64', usize: 'usize',
@@ -57,17 +57,21 @@ export function normaliseNegativeZero(fn: Fn, params: readonly DenoNativeType[])
   }
 }
 
+/** Every library handle opened, so none is collected (and closed) under its functions. */
+const handles: DenoDynamicLibrary[] = [];
+
 /**
- * Binds every symbol of the opened libraries: a missing optional one is left out (core
- * reports it in `capabilities`), a missing required one has already failed dlopen.
- * Without a libseccomp handle only the libc symbols are bound.
+ * Binds the symbols of the library at `path` one at a time, each once (core's lazySymbols
+ * asks for them as they are used): Deno compiles a call stub per declared symbol when the
+ * library is opened, so a dlopen per symbol costs only what is used. A missing optional
+ * symbol is undefined, a missing required one has dlopen throw.
  */
-export function bindSymbols(libs: { seccomp?: DenoDynamicLibrary; c: DenoDynamicLibrary }): BoundSymbols {
-  const out: Record<string, unknown> = {};
-  for (const name of SYMBOL_NAMES) {
-    const lib = libs[SYMBOLS[name].lib];
-    const fn = lib?.symbols[name];
-    if (typeof fn === 'function') out[name] = normaliseNegativeZero(fn, declaration(name).parameters);
-  }
-  return out as BoundSymbols;
+export function binder(d: DenoApi, path: string): SymbolBinder {
+  return bindOnce((name) => {
+    const decl = declaration(name);
+    const lib = d.dlopen(path, { [name]: decl });
+    handles.push(lib);
+    const fn = lib.symbols[name];
+    return typeof fn === 'function' ? normaliseNegativeZero(fn, decl.parameters) : undefined;
+  });
 }

@@ -1,13 +1,18 @@
 /** The Node backend: libseccomp and libc through koffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { libraryCandidates, libraryLoadError, type NativeLibrary, type SeccompBackend } from '@seccomp/core';
-import { bindSymbols, koffi, type KoffiLib } from './ffi.js';
+import { lazySymbols, libraryCandidates, libraryLoadError, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import { binder, koffi } from './ffi.js';
 
-function openFirst(candidates: readonly string[]): { lib: KoffiLib; path: string } {
+const LIBC = 'libc.so.6';
+
+/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
+function openFirst(candidates: readonly string[]): { bind: SymbolBinder; path: string } {
   const failures: string[] = [];
   for (const path of candidates) {
     try {
-      return { lib: koffi.load(path), path };
+      const bind = binder(koffi.load(path));
+      bind('seccomp_version');
+      return { bind, path };
     } catch (err) {
       failures.push(`${path}: ${(err as Error).message}`);
     }
@@ -15,15 +20,32 @@ function openFirst(candidates: readonly string[]): { lib: KoffiLib; path: string
   throw libraryLoadError('node', failures);
 }
 
+/**
+ * libc, opened and bound once per thread (a worker has its own module instance): the
+ * libc-only library lockdown() uses and the full one share it, so opening libseccomp later
+ * binds no libc function twice.
+ */
+let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
+
+function openLibc(): NonNullable<typeof libc> {
+  if (!libc) {
+    const bind = binder(koffi.load(LIBC));
+    // This thread's errno, read in place: a view made now, so reading it later calls nothing
+    // and allocates nothing (see NativeLibrary.errnoWord).
+    const location = bind('__errno_location') as () => unknown;
+    libc = { bind, errnoWord: new Int32Array(koffi.view(location(), 4)) };
+  }
+  return libc;
+}
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
-  const { lib, path } = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : { lib: undefined, path: 'libc.so.6' };
-  const symbols = bindSymbols({ seccomp: lib, c: koffi.load('libc.so.6') });
-  // This thread's errno, read in place: a view made now, so reading it later calls nothing
-  // and allocates nothing (see NativeLibrary.errnoWord).
-  const errnoWord = new Int32Array(koffi.view(symbols.__errno_location(), 4));
+  const c = openLibc();
+  const seccomp = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : undefined;
+  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
+  const { errnoWord } = c;
   return {
-    path,
+    path: seccomp?.path ?? LIBC,
     symbols,
     errno: () => errnoWord[0]!,
     errnoWord,

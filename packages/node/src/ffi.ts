@@ -3,7 +3,7 @@
  * bigint (koffi 3) or null; byte buffers and NUL-terminated names go in as Uint8Array.
  */
 import koffi from 'koffi';
-import { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind } from '@seccomp/core';
+import { bindOnce, cSymbol, SYMBOLS, type ParamKind, type ResultKind, type SymbolBinder } from '@seccomp/core/lockdown';
 
 const PARAM: Record<ParamKind, string> = {
   i32: 'int', u32: 'uint32_t', i64: 'int64_t', u64: 'uint64_t', usize: 'size_t',
@@ -20,22 +20,18 @@ export function prototype(name: keyof typeof SYMBOLS): string {
 }
 
 /**
- * Binds every symbol; a missing optional one is left undefined, a missing required one throws.
- * Without a libseccomp handle only the libc symbols are bound.
+ * Binds the symbols of `lib` one at a time, each once (core's lazySymbols asks for them as
+ * they are used). A missing optional symbol is undefined, a missing required one throws.
  */
-export function bindSymbols(libs: { seccomp?: KoffiLib; c: KoffiLib }): BoundSymbols {
-  const out: Record<string, unknown> = {};
-  for (const name of SYMBOL_NAMES) {
-    const spec = SYMBOLS[name];
-    const lib = libs[spec.lib];
-    if (!lib) continue;
+export function binder(lib: KoffiLib): SymbolBinder {
+  return bindOnce((name) => {
     try {
-      out[name] = lib.func(prototype(name));
+      return lib.func(prototype(name));
     } catch (err) {
-      if (!('optional' in spec)) throw err;
+      if (!('optional' in SYMBOLS[name])) throw err;
+      return undefined;
     }
-  }
-  return out as BoundSymbols;
+  });
 }
 
 export { koffi };
