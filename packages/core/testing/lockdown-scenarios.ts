@@ -229,7 +229,17 @@ interface AttackParams {
   lock: boolean;
   readOnlyFs?: boolean;
   x86_64: boolean;
+  /** The URL of the lean entry (…/lockdown) to lock down with, instead of the main entry. */
+  lean?: string;
 }
+
+/** The entry lockdown() is called through: the lean one when the parent names it. */
+async function lockingEntry(api: ScenarioApi, lean: string | undefined): Promise<Pick<ScenarioApi, 'lockdown'>> {
+  return lean ? ((await import(lean)) as Pick<ScenarioApi, 'lockdown'>) : api;
+}
+
+/** What the lean entry (…/lockdown) exports, as a child that imported only it sees it. */
+type LeanApi = Pick<ScenarioApi, 'lockdown' | 'compileLockdown' | 'status' | 'LockdownRefusedError' | 'SeccompError'>;
 
 export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
   /** lockdown({ readOnlyFs }), then every attack, then ordinary work. */
@@ -238,7 +248,8 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     const paths = await prepareFiles();
     const targets = await attackTargets(api, paths.existing);
     const server = await startServer();
-    const result = params.lock ? api.lockdown({ readOnlyFs: params.readOnlyFs ?? false }) : undefined;
+    const entry = await lockingEntry(api, params.lean);
+    const result = params.lock ? entry.lockdown({ readOnlyFs: params.readOnlyFs ?? false }) : undefined;
     report({ locked: params.lock, result });
     const raw: Record<string, AttackResult & { blocked: string; kernel?: boolean }> = {};
     for (const a of attacks(paths, targets)) {
@@ -385,6 +396,33 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     const ptrace = api.rawSyscall('ptrace', 16, 0x3fffffff);
     api.rawSyscall('getuid');
     return { logDenials: result.logDenials, ptrace, pid: api.rawSyscall('getpid').ret };
+  },
+
+  /**
+   * A child that imports the lean entry (…/lockdown) and nothing else of the SDK: lockdown()
+   * from it (or lockdown({ bpf }) with a compileLockdown() set), what the runtime's own APIs
+   * can still do, then the main entry, whose error classes must be the lean entry's own.
+   */
+  async lockdownLean(leanApi, params: { main: string; readOnlyFs: boolean; bpf?: number[] }) {
+    const api = leanApi as unknown as LeanApi;
+    const paths = await prepareFiles();
+    const server = await startServer();
+    const result = api.lockdown(params.bpf ? { bpf: new Uint8Array(params.bpf) } : { readOnlyFs: params.readOnlyFs });
+    const apis = await runtimeAttacks(paths, params.readOnlyFs);
+    const http = await fetch(`http://127.0.0.1:${server.port}/`).then((r) => r.text()).catch((e) => `failed: ${errorCode(e)}`);
+    server.close();
+    const status = api.status();
+    const main = (await import(params.main)) as ScenarioApi;
+    let again: unknown;
+    try {
+      main.lockdown();
+      again = 'installed';
+    } catch (err) {
+      const e = err as { name?: string; reason?: string };
+      again = { name: e.name, reason: e.reason, main: err instanceof main.LockdownRefusedError, lean: err instanceof api.LockdownRefusedError };
+    }
+    const sameClasses = main.LockdownRefusedError === api.LockdownRefusedError && main.SeccompError === api.SeccompError;
+    return { result, apis, http, allFiltered: status.allFiltered, threads: status.threads.length, again, sameClasses };
   },
 
   /** Argument mistakes are thrown before anything is loaded. */

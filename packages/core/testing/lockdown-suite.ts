@@ -10,6 +10,7 @@ import { bindSelfPid } from '../src/lockdown/self.js';
 import { attacks } from './attack/attacks.js';
 import { buildAttackHelper } from './attack/build.js';
 import { runChild, type ChildOutcome } from './harness.js';
+import { moduleGraph } from './module-graph.js';
 import { isRecordOf, kernelLogReadable, loggedChild } from './kmsg.js';
 import { privileges } from './privileges.js';
 import type { SuiteAdapter } from './suite.js';
@@ -149,30 +150,38 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
   const x86_64 = a.arch === 'x86_64';
   const helperParams = async () => ({ helper: await buildAttackHelper(), packageUrl: a.command.packageUrl, x86_64 });
 
+  /** A lockdownAttacks run under lockdown: every attack refused, every thread filtered, still serving. */
+  const assertLocked = (r: any, readOnlyFs: boolean) => {
+    assert.equal(r.result.filters, 2);
+    assert.equal(r.result.readOnlyFs, readOnlyFs);
+    assert.ok(r.result.syscalls.denied > 100 && r.result.syscalls.allowed > 100, JSON.stringify(r.result.syscalls));
+    for (const [name, res] of Object.entries<any>(r.raw)) {
+      assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] });
+    }
+    assert.deepEqual(Object.keys(r.raw).sort(), expectedAttacks({ readOnlyFs, x86_64, lock: true }), 'every attack ran');
+    assertApisRefused(r.apis, readOnlyFs);
+    assertStillServing(a.runtime, r.normal);
+    for (const th of r.normal.status.threads) {
+      assert.equal(th.seccomp, 2, `thread ${th.name}`);
+      if (th.filters !== undefined) assert.ok(th.filters >= 2, `thread ${th.name} carries both filters`);
+    }
+    assert.equal(r.result.threads > 1, true);
+  };
+  /** Every program the runtime's own APIs tried to start did not run, refused with EPERM. */
+  const assertApisRefused = (apis: Record<string, any>, readOnlyFs: boolean) => {
+    assert.deepEqual(Object.keys(apis).sort(), expectedApis(a.runtime, readOnlyFs), 'every runtime-API attack ran');
+    for (const [name, res] of Object.entries<any>(apis)) {
+      assert.equal(res.ran, false, `${name}: the program ran`);
+      // Deno's node:child_process drops the spawn error's code (Deno 2.9: "Command failed"
+      // with no code or status); that the program never ran is what shows the block there.
+      if (a.runtime === 'deno' && name.startsWith('child_process.')) assert.notEqual(res.outcome, 'ran', name);
+      else assert.equal(res.outcome, 'EPERM', `${name} through the runtime's API`);
+    }
+  };
+
   for (const readOnlyFs of [false, true]) {
     t(`every denied capability is refused and the process keeps serving${readOnlyFs ? ' (readOnlyFs)' : ''}`, async () => {
-      const r = resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: true, readOnlyFs }));
-      assert.equal(r.result.filters, 2);
-      assert.equal(r.result.readOnlyFs, readOnlyFs);
-      assert.ok(r.result.syscalls.denied > 100 && r.result.syscalls.allowed > 100, JSON.stringify(r.result.syscalls));
-      for (const [name, res] of Object.entries<any>(r.raw)) {
-        assert.deepEqual({ name, ret: res.ret, errno: res.errno }, { name, ret: -1, errno: ERRNO[res.blocked] });
-      }
-      assert.deepEqual(Object.keys(r.raw).sort(), expectedAttacks({ readOnlyFs, x86_64, lock: true }), 'every attack ran');
-      assert.deepEqual(Object.keys(r.apis).sort(), expectedApis(a.runtime, readOnlyFs), 'every runtime-API attack ran');
-      for (const [name, res] of Object.entries<any>(r.apis)) {
-        assert.equal(res.ran, false, `${name}: the program ran`);
-        // Deno's node:child_process drops the spawn error's code (Deno 2.9: "Command failed"
-        // with no code or status); that the program never ran is what shows the block there.
-        if (a.runtime === 'deno' && name.startsWith('child_process.')) assert.notEqual(res.outcome, 'ran', name);
-        else assert.equal(res.outcome, 'EPERM', `${name} through the runtime's API`);
-      }
-      assertStillServing(a.runtime, r.normal);
-      for (const th of r.normal.status.threads) {
-        assert.equal(th.seccomp, 2, `thread ${th.name}`);
-        if (th.filters !== undefined) assert.ok(th.filters >= 2, `thread ${th.name} carries both filters`);
-      }
-      assert.equal(r.result.threads > 1, true);
+      assertLocked(resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: true, readOnlyFs })), readOnlyFs);
     });
   }
 
@@ -438,6 +447,54 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
       else assert.deepEqual(refused, [], 'the refused ptrace is not logged without logDenials');
     });
   }
+
+  // The lean entry (@seccomp/<runtime>/lockdown) sits beside the main one: …/index.js → …/lockdown.js
+  // (…/index.ts → …/lockdown.ts for Deno's source). Its children import it instead of the main entry.
+  const lean = { ...a.command, packageUrl: a.command.packageUrl.replace(/\/index\.(js|ts)$/, '/lockdown.$1') };
+  const runLean = (scenario: string, params: unknown = {}) => runChild(lean, scenario, params);
+
+  t('lean entry: lockdown() through it refuses every denied capability and the process keeps serving (readOnlyFs)', async () => {
+    assert.notEqual(lean.packageUrl, a.command.packageUrl);
+    assertLocked(resultOf(await run('lockdownAttacks', { ...(await helperParams()), lock: true, readOnlyFs: true, lean: lean.packageUrl })), true);
+  });
+
+  t('lean entry: imported alone it locks down, and the main entry imported later shares its classes', async () => {
+    const r = resultOf(await runLean('lockdownLean', { main: a.command.packageUrl, readOnlyFs: false }));
+    assert.equal(r.result.via, 'typescript');
+    assert.equal(r.result.preset, a.runtime);
+    assert.equal(r.result.filters, 2);
+    assert.ok(r.result.threads > 1 && r.threads >= r.result.threads, JSON.stringify(r));
+    assert.equal(r.allFiltered, true);
+    assert.equal(r.http, `hello from ${a.runtime}`);
+    assertApisRefused(r.apis, false);
+    assert.deepEqual(r.again, { name: 'LockdownRefusedError', reason: 'seccomp-blocked', main: true, lean: true }, 'a second lockdown() is refused; its error is both entries’ class');
+    assert.equal(r.sameClasses, true, 'one copy of each error class');
+  });
+
+  t('lean entry: compileLockdown() makes the bytes the main entry makes (precompiled, compiled now, libseccomp), and lockdown({ bpf }) loads them', async () => {
+    let bpf: number[] | undefined;
+    for (const options of [{ readOnlyFs: true }, { deny: ['getppid'], action: 'killProcess' }, { via: 'libseccomp' }]) {
+      const fromLean = resultOf(await runLean('lockdownCompile', { options }));
+      assert.deepEqual(fromLean, resultOf(await run('lockdownCompile', { options })), JSON.stringify(options));
+      bpf ??= fromLean;
+    }
+    const r = resultOf(await runLean('lockdownLean', { main: a.command.packageUrl, readOnlyFs: true, bpf }));
+    assert.equal(r.result.via, 'bpf');
+    assert.equal(r.result.readOnlyFs, true);
+    assert.equal(r.allFiltered, true);
+    assert.equal(r.http, `hello from ${a.runtime}`);
+    assertApisRefused(r.apis, true);
+  });
+
+  t('lean entry: what it imports reaches neither main entry, and less of core', async () => {
+    const leanGraph = moduleGraph(lean.packageUrl);
+    const mainGraph = moduleGraph(a.command.packageUrl);
+    const mains = [...mainGraph.files.keys()].filter((f) => /\/index\.(js|ts)$/.test(f));
+    assert.equal(mains.length, 2, `the main graph has both main entries: ${[...mainGraph.files.keys()].join(', ')}`);
+    for (const f of mains) assert.ok(!leanGraph.files.has(f), `the lean entry reaches ${f}`);
+    assert.deepEqual(leanGraph.bare.filter((s) => s.startsWith('@seccomp/')), ['@seccomp/core/lockdown']);
+    assert.ok(leanGraph.coreBytes > 0 && leanGraph.coreBytes < 0.9 * mainGraph.coreBytes, `core: ${leanGraph.coreBytes} bytes through the lean entry, ${mainGraph.coreBytes} through the main one`);
+  });
 
   t('argument mistakes are errors before anything is loaded', async () => {
     const r = resultOf(await run('lockdownArgumentErrors'));
