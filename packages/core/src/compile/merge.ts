@@ -33,7 +33,7 @@ function firstOverlap(rules: readonly RulePlan[]): readonly [RulePlan, RulePlan]
 
 const WHY: Readonly<Record<StopKind, string>> = {
   eexist: 'libseccomp 2.5.4 refuses the later rule (EEXIST) while merging it, so it cannot build this profile either',
-  libseccompLoops: 'libseccomp 2.5.4 never finishes building this syscall\'s rules (its tree becomes a cycle)',
+  libseccompLoops: 'libseccomp 2.5.4 never finishes building these rules (its tree becomes a cycle)',
   useAfterFree: 'libseccomp 2.5.4 reads a tree node it has freed while merging these rules, so its program is undefined',
   lostAction: 'libseccomp 2.5.4 would return a value no rule gave (it copies an action into the wrong field)',
   sameArgTwice: 'a rule tests one argument twice, which libseccomp refuses (EINVAL)',
@@ -51,7 +51,7 @@ export function stopped(err: MergeStopped | DbStop, adds: readonly { readonly ru
   }
   return new CompileError(
     { reason: 'overlap', feature: stop.kind, arch: arch.name, syscall, rules },
-    `${String(syscall)} on ${arch.name}: rules ${rules.map((r) => `[${r}]`).join(', ')} overlap with different actions, and ${WHY[stop.kind]} (${stop.message})`,
+    `${String(syscall)} on ${arch.name}, rules ${rules.map((r) => `[${r}]`).join(', ')}: ${WHY[stop.kind]} (${stop.message})`,
   );
 }
 
