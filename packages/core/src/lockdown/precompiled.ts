@@ -45,23 +45,37 @@ export function precompiledProgram(index: number): Uint8Array {
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Character code → its 6 bits, -1 for anything else. */
+const SEXTETS = new Int8Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) SEXTETS[ALPHABET.charCodeAt(i)] = i;
 
-/** RFC 4648 base64, line breaks ignored, without atob (not in core's type libraries). */
+/**
+ * RFC 4648 base64, line breaks ignored, without atob (not in core's type libraries). Four
+ * characters at a time: this runs once per cold start, before the engine has compiled it.
+ */
 export function fromBase64(text: string): Uint8Array {
   const clean = text.replace(/[\s=]/g, '');
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0;
-  let value = 0;
-  let at = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const v = ALPHABET.indexOf(clean[i]!);
+  const sextet = (i: number): number => {
+    const v = SEXTETS[clean.charCodeAt(i)] ?? -1;
     if (v < 0) throw new RangeError(`Not base64: ${JSON.stringify(clean[i])} at ${i}.`);
-    value = ((value << 6) | v) & 0xffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (value >> bits) & 0xff;
-    }
+    return v;
+  };
+  let at = 0;
+  let i = 0;
+  for (; i + 4 <= clean.length; i += 4) {
+    const n = (sextet(i) << 18) | (sextet(i + 1) << 12) | (sextet(i + 2) << 6) | sextet(i + 3);
+    out[at++] = n >> 16;
+    out[at++] = (n >> 8) & 0xff;
+    out[at++] = n & 0xff;
+  }
+  // The tail: 2 characters make one byte, 3 make two.
+  if (clean.length - i >= 2) {
+    const n = (sextet(i) << 18) | (sextet(i + 1) << 12) | (clean.length - i === 3 ? sextet(i + 2) << 6 : 0);
+    out[at++] = n >> 16;
+    if (clean.length - i === 3) out[at++] = (n >> 8) & 0xff;
+  } else if (clean.length - i === 1) {
+    throw new RangeError('Not base64: one character left over.');
   }
   return out;
 }
