@@ -8,7 +8,7 @@
  * 2.5 would never finish building are refused first (LibseccompLoopError), as build.ts does,
  * because a loop inside FFI cannot be interrupted.
  */
-import { Action, ARCHES, isMultiplexedName, resolveSyscall, type Action as ActionT, type ArchName, type Condition, type Profile } from '../src/index.js';
+import { Action, ARCHES, isMultiplexedName, resolveSyscall, syscallName, type Action as ActionT, type ArchName, type Condition, type Profile } from '../src/index.js';
 import type { LockdownOptions } from '../src/lockdown/options.js';
 import { assertLibseccompTerminates } from '../src/libseccomp-loop.js';
 
@@ -51,9 +51,19 @@ function setArches(filter: LibseccompFilter, arches: readonly ArchName[]): void 
   if (!swap && !arches.includes(NATIVE)) filter.removeArch(NATIVE);
 }
 
+/**
+ * The profile with every syscall named, for the loop check: libseccomp merges the rules of one
+ * syscall however they name it, while the check groups rules by the name or number as written
+ * (a rule on 0 and one on "read" can loop libseccomp 2.5.4 unseen).
+ */
+function named(profile: Profile): Profile {
+  const name = (s: string | number) => (typeof s === 'number' && s >= 0 ? syscallName(s, NATIVE) ?? s : s);
+  return { ...profile, rules: profile.rules.map((r) => ({ ...r, syscalls: [...new Set(r.syscalls.map(name))] })) };
+}
+
 /** libseccomp's program for `profile`; throws what libseccomp (or the loop check) refuses. */
 export function libseccompProgram(side: LibseccompSide, profile: Profile): Uint8Array {
-  assertLibseccompTerminates(profile, NATIVE);
+  assertLibseccompTerminates(named(profile), NATIVE);
   const filter = new side.SyscallFilter(profile.defaultAction, { tsync: false });
   try {
     filter.setAttr('badArchAction', profile.attributes?.badArchAction ?? Action.killProcess);

@@ -3,11 +3,11 @@
  * behaviour, independently of the compiler: the third opinion that decides, when the two
  * programs disagree, which one departs from the rules. It has no opinion (undefined) where
  * the profile alone does not decide: rules with different actions that both hold (libseccomp's
- * merge decides), socket and IPC calls on socketcall/ipc arches (libseccomp rewrites those
- * rules). There the two programs must simply agree.
+ * merge decides) and socketcall(2)/ipc(2) themselves (libseccomp rewrites the socket and IPC
+ * rules there). There the two programs must simply agree.
  */
 import {
-  Action, actionsEqual, ARCHES, isMultiplexedName, resolveSyscall, syscallName, X32_SYSCALL_BIT,
+  Action, actionsEqual, ARCHES, resolveSyscall, syscallName, X32_SYSCALL_BIT,
   type Action as ActionT, type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
 import type { Call } from './compile-differential-gen.js';
@@ -48,13 +48,14 @@ function archOf(listed: readonly ArchName[], call: Call): ArchName | undefined {
   return x32 ? 'x32' : 'x86_64';
 }
 
-/** Whether libseccomp rewrites rules that this call meets (socketcall/ipc multiplexing). */
-function multiplexed(arch: ArchName, nr: number): boolean {
+/**
+ * Whether the call is socketcall(2) or ipc(2) itself, where libseccomp rewrites socket and
+ * IPC rules (a selector test on the first argument, the rules' own conditions dropped). A
+ * socket call's direct number is ruled on as any other syscall.
+ */
+function multiplexer(arch: ArchName, nr: number): boolean {
   const info = ARCHES[arch];
-  if (info.socketcall === undefined && info.ipc === undefined) return false;
-  if (nr === info.socketcall || nr === info.ipc) return true;
-  const name = syscallName(nr, arch);
-  return name !== undefined && isMultiplexedName(name);
+  return nr === info.socketcall || nr === info.ipc;
 }
 
 /**
@@ -71,13 +72,24 @@ function names(rule: Rule, arch: ArchName, nr: number, native: ArchName): boolea
   });
 }
 
-export function meaning(profile: Profile, call: Call, native: ArchName): ActionT | undefined {
+/**
+ * The arch the call is on and the rules that name its syscall there; 'badArch' for an arch the
+ * profile does not list; undefined for socketcall(2)/ipc(2) on the arches that multiplex.
+ */
+export function rulesMeaning(profile: Profile, call: Call, native: ArchName): { arch: ArchName; rules: readonly Rule[] } | 'badArch' | undefined {
   const listed: readonly ArchName[] = profile.arches?.length ? profile.arches : [native];
   const arch = archOf(listed, call);
-  if (!arch) return profile.attributes?.badArchAction ?? Action.killProcess;
-  if (multiplexed(arch, call.nr)) return undefined;
+  if (!arch) return 'badArch';
+  if (multiplexer(arch, call.nr)) return undefined;
+  return { arch, rules: profile.rules.filter((r) => names(r, arch, call.nr, native)) };
+}
+
+export function meaning(profile: Profile, call: Call, native: ArchName): ActionT | undefined {
+  const found = rulesMeaning(profile, call, native);
+  if (found === 'badArch') return profile.attributes?.badArchAction ?? Action.killProcess;
+  if (!found) return undefined;
+  const { arch, rules: mine } = found;
   const bits = ARCHES[arch].bits;
-  const mine = profile.rules.filter((r) => names(r, arch, call.nr, native));
   const lowered = mine.map((r) => ({ r, conds: (r.conditions ?? []).filter((c) => !vacuous(c, bits)) }));
   // libseccomp keeps the first rule without conditions and drops the syscall's others.
   const first = lowered.find((x) => x.conds.length === 0);

@@ -1,24 +1,20 @@
 /**
  * One profile through both compilers, and its calls through both programs (emulated): the
- * compiler's verdict must be libseccomp's. Every verdict is also checked against the
- * independent reading of the profile (compile-differential-meaning.ts) and traced through the
+ * compiler's verdict must be libseccomp's. Every return reached is traced through the
  * compiler's provenance map to the rule that produced it. Where libseccomp's program departs
- * from the rules, the departure is accepted only with a visible defect on its path
- * (compile-differential-defects.ts), and counted.
+ * from the rules, the departure is accepted only with evidence from libseccomp itself or a
+ * visible defect on its path (compile-differential-departures.ts), and counted.
  */
 import {
-  Action, encodeAction, formatAction, prepare, runPrepared, emulate, decodeBpf, ARCHES, LibseccompLoopError,
-  type Action as ActionT, type ArchName, type PreparedBpf, type Profile, type SockFilter,
+  Action, encodeAction, formatAction, prepare, runPrepared, emulate, ARCHES, LibseccompLoopError,
+  type Action as ActionT, type ArchName, type PreparedBpf, type Profile,
 } from '../src/index.js';
 import { compileProfileBpf, CompileError, type CompiledProgram } from '../src/compile/index.js';
-import { accumulatorStates, byteSwapped, defectOnPath, type Defect } from './compile-differential-defects.js';
+import { departure, referenceFor, type Departure, type Reference } from './compile-differential-departures.js';
 import { auditOf, randomCall, randomProfile, rng, WIDE, type Call, type Shape } from './compile-differential-gen.js';
 import { knownRefusalGap } from './compile-differential-gaps.js';
 import { libseccompProgram, NATIVE, type LibseccompSide } from './compile-differential-libseccomp.js';
 import { meaning } from './compile-differential-meaning.js';
-
-/** How libseccomp's program can depart from its rules (compile/README.md lists them). */
-export type Departure = Defect | 'ruleDropped' | 'byteSwappedReturn';
 
 export interface DiffStats {
   /** Profiles drawn, compiled by both and compared, and calls compared. */
@@ -48,7 +44,7 @@ export interface DiffStats {
 export function emptyStats(): DiffStats {
   return {
     generated: 0, compared: 0, calls: 0, refused: {}, bothRefused: 0, libseccompWouldLoop: 0, refusedByLibseccompOnly: {},
-    departures: { noNrLoad: 0, staleAccumulator: 0, ruleDropped: 0, byteSwappedReturn: 0 }, departureExamples: {}, bothDepart: 0, traced: 0,
+    departures: { noNrLoad: 0, staleAccumulator: 0, mergeOnly: 0, byteSwappedReturn: 0, otherArchesOnly: 0 }, departureExamples: {}, bothDepart: 0, traced: 0,
     ms: { generate: 0, compile: 0, libseccomp: 0, emulate: 0 },
   };
 }
@@ -115,12 +111,6 @@ function theirsFor(side: LibseccompSide, profile: Profile, stats: DiffStats, whe
   }
 }
 
-interface Reference {
-  readonly prepared: PreparedBpf;
-  readonly program: readonly SockFilter[];
-  states?: Set<string>[];
-}
-
 function sourceAction(profile: Profile, source: unknown): ActionT | undefined {
   if (source === 'default') return profile.defaultAction;
   if (source === 'badArch') return profile.attributes?.badArchAction ?? Action.killProcess;
@@ -128,25 +118,10 @@ function sourceAction(profile: Profile, source: unknown): ActionT | undefined {
 }
 
 /**
- * A rule libseccomp's program leaves out: the index of a rule without which the profile
- * means what libseccomp answered (seen: on a 32-bit arch, `ne` after `eq` of one argument
- * with a datum whose high word is set; the `ne` rule's subtree never reaches the program).
- */
-function droppedRule(profile: Profile, c: Call, theirs: number): number | undefined {
-  const index = profile.rules.findIndex((_, k) => {
-    const without = { ...profile, rules: profile.rules.filter((_r, j) => j !== k) };
-    const m = meaning(without, c, NATIVE);
-    return m !== undefined && encodeAction(m) === theirs;
-  });
-  return index < 0 ? undefined : index;
-}
-
-/**
  * One call: the return reached must name its source (provenance); then the compiler's
- * verdict must be libseccomp's. Where they differ, the compiler must follow the rules
- * (meaning) and libseccomp's answer must show a known defect; such calls are counted.
+ * verdict must be libseccomp's, or libseccomp's program must visibly depart (counted).
  */
-function checkCall(profile: Profile, ours: CompiledProgram, mine: PreparedBpf, ref: Reference | undefined, c: Call, stats: DiffStats, where: string): void {
+function checkCall(side: LibseccompSide, profile: Profile, ours: CompiledProgram, mine: PreparedBpf, ref: Reference | undefined, c: Call, stats: DiffStats, where: string): void {
   const run = emulate(mine, { arch: c.arch, syscall: c.nr, args: c.args });
   const said = `call ${c.arch} nr=0x${c.nr.toString(16)} args=${c.args.map((x) => `0x${x.toString(16)}`).join(',')}`;
   const source = ours.provenance.get(run.path.at(-1)!);
@@ -162,20 +137,10 @@ function checkCall(profile: Profile, ours: CompiledProgram, mine: PreparedBpf, r
     return;
   }
   const verdicts = `the compiler's program says 0x${run.value.toString(16)} (${formatAction(run.action)}), libseccomp's 0x${theirs.toString(16)}`;
-  // libseccomp's big-endian multi-arch programs can return an action byte-swapped (ALLOW as 0x0000ff7f).
-  if (byteSwapped(theirs) === run.value && theirs !== run.value) {
-    stats.departures.byteSwappedReturn++;
-    stats.departureExamples.byteSwappedReturn ??= `${where} ${show(profile)} ${said}: ${verdicts}`;
-    return;
-  }
-  if (!meant) fail(where, profile, `${said}: ${verdicts}`);
-  if (encodeAction(meant) !== run.value) fail(where, profile, `${said}: ${verdicts}; the rules say ${formatAction(meant)}`);
-  ref.states ??= accumulatorStates(ref.program);
-  const path = emulate(ref.prepared, { arch: c.arch, syscall: c.nr, args: c.args }).path;
-  const defect = defectOnPath(ref.program, ref.states, path) ?? (droppedRule(profile, c, theirs) === undefined ? undefined : 'ruleDropped');
-  if (!defect) fail(where, profile, `${said}: ${verdicts}; the rules say ${formatAction(meant)}, and libseccomp's answer shows no known defect`);
-  stats.departures[defect]++;
-  stats.departureExamples[defect] ??= `${where} ${show(profile)} ${said}: ${verdicts}`;
+  const kind = departure(side, profile, c, run.value, theirs, ref, meant);
+  if (!kind) fail(where, profile, `${said}: ${verdicts}${meant ? `; the rules say ${formatAction(meant)}` : ''}`);
+  stats.departures[kind]++;
+  stats.departureExamples[kind] ??= `${where} ${show(profile)} ${said}: ${verdicts}`;
 }
 
 export type ProfileOutcome = { compiled: CompiledProgram; compared: boolean } | { refused: CompileError };
@@ -193,9 +158,9 @@ export function checkProfile(side: LibseccompSide, profile: Profile, calls: read
   timed(stats, 'emulate', () => {
     const listed: readonly ArchName[] = profile.arches?.length ? profile.arches : [NATIVE];
     const endian = ARCHES[listed[0]!].endian;
-    const ref = bytes && { prepared: prepare(bytes, endian), program: decodeBpf(bytes, endian) };
+    const ref = bytes && referenceFor(bytes, endian);
     const mine = prepare(ours.program, endian);
-    for (const c of calls) checkCall(profile, ours, mine, ref, c, stats, where);
+    for (const c of calls) checkCall(side, profile, ours, mine, ref, c, stats, where);
   });
   if (bytes) stats.compared++;
   return { compiled: ours, compared: bytes !== undefined };
