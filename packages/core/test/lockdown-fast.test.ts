@@ -8,7 +8,7 @@ import { Action } from '../src/actions.js';
 import type { ArchName } from '../src/arch.js';
 import { compileProgram } from '../src/compiler.js';
 import { InvalidBpfError } from '../src/errors.js';
-import { installBpf } from '../src/loadbpf.js';
+import { installBpf } from '../src/installbpf.js';
 import type { Native } from '../src/native.js';
 import { findRuleConflicts, validateProfile } from '../src/profile/index.js';
 import { parseThreadStatus, readThreads } from '../src/status.js';

@@ -7,7 +7,7 @@ import { HOST_ENDIAN } from '../abi.js';
 import { errnoWord } from '../backend.js';
 import { errnoName } from '../errno.js';
 import { SeccompError } from '../errors.js';
-import { PR_SET_NO_NEW_PRIVS } from '../loadbpf.js';
+import { PR_SET_NO_NEW_PRIVS } from '../installbpf.js';
 import type { Native } from '../native.js';
 import { rawSyscall } from '../rawsyscall.js';
 import { ioUringFds } from '../status.js';

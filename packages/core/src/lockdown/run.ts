@@ -17,7 +17,7 @@ import { nativeArch, type ArchName } from '../arch.js';
 import { SOCK_FILTER_SIZE } from '../abi.js';
 import { compileProgram, type Compiler } from '../compiler.js';
 import { formatVersion } from '../library.js';
-import { installBpf } from '../loadbpf.js';
+import { installBpf } from '../installbpf.js';
 import type { Native } from '../native.js';
 import type { Profile } from '../profile/model.js';
 import { readThreads } from '../status.js';
