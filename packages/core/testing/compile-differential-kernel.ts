@@ -17,10 +17,11 @@
  * rule that leaves every other syscall out.
  */
 import {
-  BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt,
-  type ArchName, type Profile, type SockFilter,
+  BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, emulate, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt, syscallName,
+  type ArchName, type Condition, type Profile, type SockFilter,
 } from '../src/index.js';
 import type { CompiledProgram } from '../src/compile/index.js';
+import { conditionEdges } from './compile-differential-edges.js';
 import { pick, value, type Call, type Rng, type Shape } from './compile-differential-gen.js';
 import { probeProgram, decodeProbeErrno } from './probe.js';
 
@@ -63,10 +64,25 @@ function safeNr(r: Rng): { nr: number; name?: string } {
   return { nr: resolveSyscall(name, abi) >>> 0, name };
 }
 
-/** A safe call on x86_64 (x32 numbers carry bit 30), with the marker as its sixth argument. */
-export function kernelCall(r: Rng, marker: bigint): Call {
-  const { nr, name } = safeNr(r);
+/** A rule of the profile on a safe call, to aim a call at: its name, and its conditions. */
+function aimAt(r: Rng, profile: Profile): { name: string; conditions: readonly Condition[] } | undefined {
+  const aims = profile.rules.flatMap((rule) => rule.syscalls.flatMap((s) => {
+    const name = typeof s === 'number' ? syscallName(s, 'x86_64') : s;
+    return name && KERNEL_SAFE.includes(name) && rule.conditions?.length ? [{ name, conditions: rule.conditions }] : [];
+  }));
+  return aims.length ? pick(r, aims) : undefined;
+}
+
+/**
+ * A safe call on x86_64 (x32 numbers carry bit 30), with the marker as its sixth argument.
+ * Half of them aim at a rule of the profile: its syscall, with each argument it tests on an
+ * edge of the test (so rules, not only defaults, decide).
+ */
+export function kernelCall(r: Rng, marker: bigint, profile: Profile): Call {
+  const aim = r() < 0.5 ? aimAt(r, profile) : undefined;
+  const { nr, name } = aim ? { nr: resolveSyscall(aim.name, r() < 0.3 ? 'x32' : 'x86_64') >>> 0, name: aim.name } : safeNr(r);
   const args = Array.from({ length: 5 }, () => value(r));
+  for (const c of aim?.conditions ?? []) if (c.arg < 5) args[c.arg] = pick(r, conditionEdges(c));
   if (name && NEEDS_BAD_FD.has(name)) args[0] = badFd(args[0]!);
   return { arch: 'x86_64', nr, args: [...args, marker] };
 }
@@ -87,6 +103,8 @@ export interface KernelPlan {
   calls: ProbeCall[];
   /** The emulator's raw verdict on the compiler's program, per call. */
   expected: number[];
+  /** What produced each verdict (the compiler's provenance): a rule, the default or the bad-arch action. */
+  sources: ('rule' | 'default' | 'badArch')[];
   /** The same calls with another sixth argument: the guard must let them through. */
   passThrough: ProbeCall[];
 }
@@ -123,6 +141,10 @@ export function kernelPlan(where: string, profile: Profile, ours: CompiledProgra
     spare: probe.spare,
     calls: calls.map(toProbeCall),
     expected: calls.map((c) => runPrepared(mine, c.nr, AUDIT_X86_64, c.args) >>> 0),
+    sources: calls.map((c) => {
+      const source = ours.provenance.get(emulate(mine, { arch: c.arch, syscall: c.nr, args: c.args }).path.at(-1)!);
+      return typeof source === 'number' ? 'rule' : source ?? 'default';
+    }),
     // One word of the marker wrong is enough to be let through: half with each.
     passThrough: calls.slice(0, 8).map((c, i) => toProbeCall({ ...c, args: [...c.args.slice(0, 5), marker ^ (i % 2 ? 1n : 1n << 32n)] })),
   };

@@ -91,7 +91,7 @@ function kernelPlans(side: LibseccompSide, s: Settings): { plans: KernelPlan[]; 
     const where = `seed 0x${s.seed.toString(16)} kernel profile #${i}`;
     const m = marker(r);
     const profile = randomProfile(r, KERNEL_SHAPE);
-    const calls = Array.from({ length: s.kernelCalls }, () => kernelCall(r, m));
+    const calls = Array.from({ length: s.kernelCalls }, () => kernelCall(r, m, profile));
     stats.generated++;
     const out = checkProfile(side, profile, calls, stats, where);
     if ('compiled' in out) plans.push(kernelPlan(where, profile, out.compiled, calls, m));
@@ -132,11 +132,14 @@ async function kernelCheck(a: CompileDifferentialAdapter, s: Settings): Promise<
   }
   assert.deepEqual(wrong, []);
   const calls = plans.reduce((n, p) => n + p.calls.length, 0);
+  const sources = { rule: 0, default: 0, badArch: 0 };
+  for (const p of plans) for (const k of p.sources) sources[k]++;
   console.log([
-    `[${a.runtime}] kernel sample: ${plans.length} profiles, ${calls} calls made in children, each given the emulator's verdict (${seen.size} distinct verdicts); control children: ${all.length} calls, no probe code; ${seconds(performance.now() - started)}`,
+    `[${a.runtime}] kernel sample: ${plans.length} profiles, ${calls} calls made in children, each given the emulator's verdict (${seen.size} distinct verdicts; from ${sources.rule} rules, ${sources.default} defaults, ${sources.badArch} bad-arch actions); control children: ${all.length} calls, no probe code; ${seconds(performance.now() - started)}`,
     `  the sample through the differential first: ${stats.compared} of ${stats.generated} compared with libseccomp, refusals ${show(stats.refused)}, libseccomp-only refusals ${show(stats.refusedByLibseccompOnly)}, would loop ${stats.libseccompWouldLoop}, departures ${show(stats.departures)}`,
   ].join('\n'));
   assert.ok(seen.size >= 6, `the sample reached only ${seen.size} distinct verdicts`);
+  assert.ok(sources.rule > 0 && sources.default > 0 && sources.badArch > 0, `the sample's verdicts come from ${show(sources)}`);
 }
 
 /** "set: name" entries as the distinct names. */
