@@ -38,9 +38,15 @@ const BPF_CLASS_MASK = 0x07;
  * The kernel runs the full check (bpf_check_classic, seccomp_check_filter) and answers EINVAL
  * to anything else, so a JavaScript pass over every instruction would only repeat it. The
  * program is read in place: the caller hands over a buffer nothing else writes to.
- * NO_NEW_PRIVS is the caller's business.
+ * NO_NEW_PRIVS is the caller's business. `seccompNr` spares a caller that knows the number
+ * the syscall table's name index (built on first use: 0.1 ms cold on Node, 0.5 on Bun).
  */
-export function installBpf(native: Native, program: Uint8Array, options: Omit<LoadBpfOptions, 'noNewPrivs'> = {}): void {
+export function installBpf(
+  native: Native,
+  program: Uint8Array,
+  options: Omit<LoadBpfOptions, 'noNewPrivs'> = {},
+  seccompNr?: number,
+): void {
   const count = program.byteLength / SOCK_FILTER_SIZE;
   if (!Number.isInteger(count) || count < 1 || count > BPF_MAXINSNS) {
     throw new InvalidBpfError(`a seccomp program is 1 to ${BPF_MAXINSNS} whole 8-byte instructions; this one has ${program.byteLength} bytes`);
@@ -51,7 +57,7 @@ export function installBpf(native: Native, program: Uint8Array, options: Omit<Lo
   const flags = (options.allThreads ?? true ? FILTER_FLAGS.tsync : 0) | (options.log ? FILTER_FLAGS.log : 0) | (options.specAllow ? FILTER_FLAGS.specAllow : 0);
   const lib = native.libc;
   const fprog = packSockFprog(count, lib.addressOf(program));
-  const nr = resolveSyscall('seccomp', nativeArch(native.host.machine()));
+  const nr = seccompNr ?? resolveSyscall('seccomp', nativeArch(native.host.machine()));
   const address = lib.addressOf(fprog);
   const word = errnoWord(lib);
   const rc = lib.symbols.syscall(nr, SECCOMP_SET_MODE_FILTER, flags, address, 0, 0, 0);

@@ -4,6 +4,7 @@
 // a filter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { Action } from '../src/actions.js';
 import type { ArchName } from '../src/arch.js';
 import { compileProgram } from '../src/compiler.js';
@@ -13,8 +14,10 @@ import type { Native } from '../src/native.js';
 import { findRuleConflicts, validateProfile } from '../src/profile/index.js';
 import { parseThreadStatus, readThreads } from '../src/status.js';
 import { planLockdown, resolveLockdownOptions, type LockdownOptions } from '../src/lockdown/index.js';
-import { fromBase64, PRECOMPILED_ARCHES, precompiledEntry, precompiledKey, precompiledProgram } from '../src/lockdown/precompiled.js';
-import { SETS } from '../src/lockdown/precompiled.generated.js';
+import { decodeBase64, fromBase64, PRECOMPILED_ARCHES, precompiledEntry, precompiledKey, precompiledProgram, seccompNumber } from '../src/lockdown/precompiled.js';
+import { PROGRAMS, SETS } from '../src/lockdown/precompiled.generated.js';
+import { ARCH_NAMES } from '../src/arch.js';
+import { resolveSyscall } from '../src/syscalls/index.js';
 import { bindSelfPid, bindSelfPidInPlace, SELF_PID_PLACEHOLDER } from '../src/lockdown/self.js';
 
 const RUNTIMES = ['node', 'bun', 'deno'] as const;
@@ -69,6 +72,20 @@ test("the plan's profiles are already in validateProfile's normal form, frozen, 
       }
     }
   }
+});
+
+test("the table's seccomp(2) numbers are resolveSyscall's, on every arch", () => {
+  for (const arch of ARCH_NAMES) assert.equal(seccompNumber(arch), resolveSyscall('seccomp', arch), arch);
+});
+
+test("decodeBase64 (the engine's decoder) and fromBase64 (the fallback) agree on every table program, each a fresh array of its own", () => {
+  for (const text of PROGRAMS) {
+    const fast = decodeBase64(text);
+    assert.deepEqual(fast, fromBase64(text));
+    assert.equal(fast.byteOffset, 0);
+    assert.equal(fast.buffer.byteLength, fast.byteLength, 'not a view into a shared pool');
+  }
+  assert.notEqual(precompiledProgram(0), precompiledProgram(0));
 });
 
 test('fromBase64 decodes what Buffer encodes, line breaks and padding included', () => {

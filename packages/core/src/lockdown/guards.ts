@@ -9,7 +9,8 @@ import { errnoName } from '../errno.js';
 import { SeccompError } from '../errors.js';
 import { PR_SET_NO_NEW_PRIVS } from '../installbpf.js';
 import type { Native } from '../native.js';
-import { rawSyscall } from '../rawsyscall.js';
+import { nativeArch } from '../arch.js';
+import { resolveSyscall } from '../syscalls/index.js';
 import { ioUringFds } from '../status.js';
 import { LockdownRefusedError } from './errors.js';
 
@@ -51,15 +52,22 @@ function checkPrctl(native: Native): void {
   throw new LockdownRefusedError('no-new-privs', `prctl is blocked here (${errnoText(errno)}), so NO_NEW_PRIVS cannot be set; an outer sandbox filters it`);
 }
 
+/** Holds a buffer whose address went into a call until the call has returned. */
+function keepAlive(..._buffers: Uint8Array[]): void {}
+
 /** seccomp(SECCOMP_GET_ACTION_AVAIL) for each action the filters return (kernel >= 4.14). */
-function checkActions(native: Native, actions: readonly Action[]): void {
+function checkActions(native: Native, actions: readonly Action[], seccompNr: number): void {
+  const lib = native.libc;
+  const word = errnoWord(lib);
   for (const action of actions) {
     const buf = new Uint8Array(4);
     // The kernel asks about the action alone: errno(ENOSYS) is asked as SECCOMP_RET_ERRNO.
     new DataView(buf.buffer).setUint32(0, (encodeAction(action) & 0xffff0000) >>> 0, HOST_ENDIAN === 'little');
-    const r = rawSyscall(native, 'seccomp', [SECCOMP_GET_ACTION_AVAIL, 0, buf]);
-    if (r.ret === 0) continue;
-    const code = errnoText(r.errno);
+    const rc = lib.symbols.syscall(seccompNr, SECCOMP_GET_ACTION_AVAIL, 0, lib.addressOf(buf), 0, 0, 0);
+    const errno = word[0]!; // read before anything else can run on this thread
+    keepAlive(buf);
+    if (rc === 0) continue;
+    const code = errnoText(errno);
     if (code === 'EPERM' || code === 'EACCES') {
       throw new LockdownRefusedError(
         'seccomp-blocked',
@@ -89,10 +97,14 @@ function checkNoNewPrivs(native: Native): void {
  * Everything but io_uring, which is checked last, right before loading: a ring set up
  * before the filters keeps doing I/O in kernel workers that no seccomp filter sees.
  */
-export function checkEnvironment(native: Native, actions: readonly Action[]): { filtersBefore: number | undefined } {
+export function checkEnvironment(
+  native: Native,
+  actions: readonly Action[],
+  seccompNr = resolveSyscall('seccomp', nativeArch(native.host.machine())),
+): { filtersBefore: number | undefined } {
   const filtersBefore = checkKernel(native);
   checkPrctl(native);
-  checkActions(native, actions);
+  checkActions(native, actions, seccompNr);
   checkNoNewPrivs(native);
   return { filtersBefore };
 }

@@ -5,7 +5,9 @@
 // lockdown()'s two programs for its common options, compiled by the SDK's compiler from
 // planLockdown(). PROGRAMS holds each distinct program once: base64 of its sock_filter array,
 // in the arch's byte order, one line each. SETS names the two a set loads and the counts
-// lockdown() reports.
+// lockdown() reports. SECCOMP_NR is seccomp(2)'s number on each arch (resolveSyscall), which
+// lockdown() calls before and while loading.
+import type { ArchName } from '../arch.js';
 import type { PrecompiledEntry } from './precompiled.js';
 
 export const PROGRAMS: readonly string[] = [
@@ -40,4 +42,30 @@ export const SETS: Readonly<Record<string, PrecompiledEntry>> = {
   'aarch64 bun readOnlyFs': { programs: [14, 15], allowed: 155, conditional: 14, denied: 156, enosys: 2 },
   'aarch64 deno': { programs: [8, 9], allowed: 181, conditional: 12, denied: 133, enosys: 1 },
   'aarch64 deno readOnlyFs': { programs: [10, 11], allowed: 158, conditional: 14, denied: 153, enosys: 2 },
+};
+
+export const SECCOMP_NR: Readonly<Record<ArchName, number>> = {
+  x86: 354,
+  x86_64: 317,
+  x32: 1073742141,
+  arm: 383,
+  aarch64: 277,
+  loongarch64: 277,
+  m68k: 380,
+  mips: 4352,
+  mipsel: 4352,
+  mips64: 5312,
+  mipsel64: 5312,
+  mips64n32: 6316,
+  mipsel64n32: 6316,
+  parisc: 338,
+  parisc64: 338,
+  ppc: 358,
+  ppc64: 358,
+  ppc64le: 358,
+  riscv64: 277,
+  s390: 348,
+  s390x: 348,
+  sh: 372,
+  sheb: 372,
 };

@@ -26,7 +26,7 @@ import { LockdownVerificationError } from './errors.js';
 import { checkEnvironment, checkNoIoUring } from './guards.js';
 import { assertBpfAlone, resolveOptions, type LockdownOptions, type ResolvedLockdownOptions } from './options.js';
 import { planLockdown, type LockdownPlan } from './plan.js';
-import { precompiledEntry, precompiledProgram } from './precompiled.js';
+import { precompiledEntry, precompiledProgram, seccompNumber } from './precompiled.js';
 import { bindSelfPidInPlace } from './self.js';
 
 /**
@@ -162,7 +162,8 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
     build = built;
   }
 
-  const { filtersBefore } = checkEnvironment(native, actions);
+  const nr = seccompNumber(nativeArch(native.host.machine()));
+  const { filtersBefore } = checkEnvironment(native, actions, nr);
   const set = build();
   // The self-only rules compare with a placeholder until now: this process's id.
   const pid = native.host.pid();
@@ -170,7 +171,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   // from the table, or sliced out of the caller's bytes by decodeLockdownBpf).
   const programs = set.programs.map((p) => bindSelfPidInPlace(p, pid));
   checkNoIoUring(native);
-  for (const program of programs) installBpf(native, program, { allThreads: true, log });
+  for (const program of programs) installBpf(native, program, { allThreads: true, log }, nr);
   const threads = verify(native, filtersBefore === undefined ? undefined : filtersBefore + set.programs.length);
 
   const bytes = set.programs.reduce((s, p) => s + p.length, 0);
