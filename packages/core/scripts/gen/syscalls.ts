@@ -4,7 +4,8 @@
  * no MIPS ABI base and no x32 bit, which src/syscalls adds, as libseccomp does at lookup time.
  */
 import { readFileSync } from 'node:fs';
-import { ARCH_NAMES, ARCHES } from '../../src/arch.js';
+import { ARCH_NAMES, ARCHES, type ArchName } from '../../src/arch.js';
+import { isMultiplexedName } from '../../src/syscalls/multiplex.js';
 import type { GeneratedFile } from '../gen.js';
 
 const OUT = 'src/syscalls/table.generated.ts';
@@ -111,6 +112,41 @@ function validate({ tables, rows }: Table, pseudo: Map<string, number>): void {
   if (missing.length) throw new Error(`data/pnr.csv has no pseudo number for ${missing.join(', ')}.`);
 }
 
+/**
+ * Per arch, the names libseccomp's number-to-name lookup does not give back: resolving the
+ * name and naming the number yields another name (`sys_debug_setcontext` → `switch_endian`:
+ * both lack a syscall there and share pseudo number -10191). Real numbers are one name each
+ * (validate), and so are the socket and IPC pseudo numbers on the arches that multiplex them,
+ * so only names an arch lacks can have an alias. The lookup is libseccomp's, as
+ * src/syscalls reproduces it: a number names the first name in sorted order that gives it,
+ * except that on socketcall/ipc arches a socket or IPC pseudo number names its call.
+ * Index → index in SYSCALL_NAMES order.
+ */
+function aliases({ tables, rows }: Table, pseudo: Map<string, number>, arch: ArchName): Map<number, number> {
+  const { table, socketcall, ipc } = ARCHES[arch];
+  const t = tables.indexOf(table);
+  const muxes = socketcall !== undefined || ipc !== undefined;
+  const muxed = (name: string): boolean => muxes && isMultiplexedName(name);
+  // Every real number differs from every pseudo number, so only pseudo numbers need keys.
+  const holds = (i: number): number | undefined => (rows[i]!.numbers[t] === undefined || muxed(rows[i]!.name) ? pseudo.get(rows[i]!.name) : undefined);
+  const firstName = new Map<number, number>();
+  rows.forEach(({ name, numbers }, i) => {
+    const p = pseudo.get(name);
+    if (p === undefined) return;
+    if (numbers[t] === undefined && !firstName.has(p)) firstName.set(p, i);
+    if (muxed(name)) firstName.set(p, i);
+  });
+  const out = new Map<number, number>();
+  rows.forEach((_, i) => {
+    const p = holds(i);
+    if (p === undefined) return;
+    const back = firstName.get(p);
+    if (back === undefined) throw new Error(`${arch}: pseudo number ${p} of ${rows[i]!.name} names nothing back.`);
+    if (back !== i) out.set(i, back);
+  });
+  return out;
+}
+
 /** Comma-separated items, wrapped to WIDTH, one indented line each. */
 function wrap(items: readonly string[], indent: string): string {
   const lines: string[] = [];
@@ -145,6 +181,10 @@ function render({ kernel, tables, rows }: Table, pseudo: Map<string, number>): s
     const nrs = rows.map((r) => String(r.numbers[t] ?? -1));
     return `  ${table}: [\n${wrap(nrs, '    ')}\n  ],`;
   });
+  const aliased = ARCH_NAMES.flatMap((arch) => {
+    const pairs = [...aliases({ kernel, tables, rows }, pseudo, arch)].map(([from, to]) => `${from}: ${to}`);
+    return pairs.length ? [`  ${arch}: { ${pairs.join(', ')} },`] : [];
+  });
   const kvers = tables.flatMap((table, t) => {
     const known = rows.filter((r) => r.kvers[t] !== undefined).map((r) => `${r.name}: '${r.kvers[t]}'`);
     return known.length ? [`  ${table}: {\n${wrap(known, '    ')}\n  },`] : [];
@@ -172,6 +212,15 @@ ${wrap(pnrs, '  ')}
  */
 export const TABLES: Readonly<Record<string, readonly number[]>> = {
 ${columns.join('\n')}
+};
+
+/**
+ * Per arch, the names whose number libseccomp names back as another name, index → index in
+ * SYSCALL_NAMES order (names sharing a pseudo number; see scripts/gen/syscalls.ts). A rule
+ * naming one on another arch than the native one lands on the other name's number there.
+ */
+export const NUMBER_ALIASES: Readonly<Partial<Record<string, Readonly<Record<number, number>>>>> = {
+${aliased.join('\n')}
 };
 
 /** The kernel version that added a syscall, per table, where libseccomp records one (\`_kver\` columns). */

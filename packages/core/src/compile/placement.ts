@@ -19,6 +19,7 @@
 import type { ArchInfo, ArchName } from '../arch.js';
 import type { Profile, Rule } from '../profile/model.js';
 import { IPC_CALLS, SOCKETCALL_CALLS, resolveSyscall, resolveSyscallRaw, syscallName } from '../syscalls/index.js';
+import { resolveOnArch } from '../syscalls/lookup.js';
 import { lowerCondition, type ArgTest } from './conditions.js';
 import { CompileError } from './errors.js';
 import type { RulePlan, SyscallPlan } from './lower.js';
@@ -48,9 +49,14 @@ interface Muxed {
 
 const inRange = (n: number, [lo, hi]: readonly [number, number]): boolean => n >= lo && n <= hi;
 
-function callName(calls: Readonly<Record<string, number>>, call: number): string | undefined {
-  return Object.keys(calls).find((k) => calls[k] === call);
-}
+/** Call number → name, for each table of calls. */
+const byCall = (calls: Readonly<Record<string, number>>): readonly (string | undefined)[] => {
+  const names: (string | undefined)[] = [];
+  for (const [name, call] of Object.entries(calls)) names[call] = name;
+  return names;
+};
+const SOCKETCALL_NAMES = byCall(SOCKETCALL_CALLS);
+const IPC_NAMES = byCall(IPC_CALLS);
 
 function invalid(syscall: string | number, index: number, arch: ArchName | undefined, why: string): CompileError {
   return new CompileError({ reason: 'invalidSyscall', syscall, rules: [index], ...(arch && { arch }) }, `rules[${index}] (${String(syscall)}${arch ? ` on ${arch}` : ''}): ${why}; libseccomp refuses it`);
@@ -65,9 +71,10 @@ export function checkSyscallNumber(syscall: string | number, index: number, tski
 
 /** The number libseccomp holds for the rule's syscall on `arch` (maybe a pseudo number). */
 function numberOn(syscall: string | number, index: number, arch: ArchInfo, native: ArchName): number {
-  const onNative = typeof syscall === 'number' ? syscall : resolveSyscallRaw(syscall, native);
+  // Names too go through the native number, as libseccomp receives them (resolveOnArch).
+  if (typeof syscall === 'string') return resolveOnArch(syscall, arch.name, native);
+  const onNative = syscall;
   if (onNative === TSKIP_NR || arch.name === native) return onNative;
-  // Names too go through the native number, as libseccomp receives them.
   const name = syscallName(onNative, native);
   if (name === undefined) throw invalid(syscall, index, arch.name, `${onNative} has no name on the native arch ${native}, so it cannot be translated to ${arch.name}`);
   return resolveSyscallRaw(name, arch.name);
@@ -80,14 +87,13 @@ function numberOn(syscall: string | number, index: number, arch: ArchInfo, nativ
  */
 function muxedCall(sys: number, syscall: string | number, index: number, arch: ArchInfo): Muxed | undefined {
   if (arch.socketcall === undefined || arch.ipc === undefined) return undefined;
-  const of = (calls: Readonly<Record<string, number>>, via: number, base: number): Muxed => {
-    const call = -sys % base;
-    const name = callName(calls, call);
+  const socket = inRange(sys, SOCKET_RANGE);
+  if (socket || inRange(sys, IPC_RANGE)) {
+    const call = -sys % (socket ? SOCKET_BASE : IPC_BASE);
+    const name = (socket ? SOCKETCALL_NAMES : IPC_NAMES)[call];
     if (name === undefined) throw invalid(syscall, index, arch.name, `${sys} is in libseccomp's multiplexed range but names no call`);
-    return { via, call, name };
-  };
-  if (inRange(sys, SOCKET_RANGE)) return of(SOCKETCALL_CALLS, arch.socketcall, SOCKET_BASE);
-  if (inRange(sys, IPC_RANGE)) return of(IPC_CALLS, arch.ipc, IPC_BASE);
+    return { via: socket ? arch.socketcall : arch.ipc, call, name };
+  }
   if (sys <= 0) return undefined;
   const name = syscallName(sys, arch.name);
   if (name !== undefined && Object.hasOwn(SOCKETCALL_CALLS, name)) return { via: arch.socketcall, call: SOCKETCALL_CALLS[name as keyof typeof SOCKETCALL_CALLS], name };
@@ -102,6 +108,9 @@ function muxedCall(sys: number, syscall: string | number, index: number, arch: A
 export function placements(syscall: string | number, rule: Rule, index: number, arch: ArchInfo, native: ArchName): Placement[] {
   const sys = numberOn(syscall, index, arch, native);
   if (sys === TSKIP_NR) return [{ nr: TSKIP_NR >>> 0 }];
+  // A name with a real number is never multiplexed: on socketcall/ipc arches the socket and
+  // IPC names resolve to their pseudo numbers.
+  if (sys >= 0 && typeof syscall === 'string') return [{ nr: sys }];
   const mux = muxedCall(sys, syscall, index, arch);
   if (mux) {
     if (rule.exact && rule.conditions?.length) {

@@ -9,81 +9,17 @@
  *    on it that never matches there, seccomp_rule_add_exact refuses it (EDOM).
  *  - On arches with socketcall(2)/ipc(2), libseccomp resolves the socket and IPC names to
  *    their pseudo numbers even when a direct syscall exists (see multiplex.ts).
- * Lookups are a Map hit and an array read; the maps are built once, on first use.
+ * Lookups are a Map hit and an array read; the maps are built once, on first use, with plain
+ * loops (a first compile in a fresh process pays for them).
  */
-import { archInfo, nativeArch, type ArchName } from '../arch.js';
-import { UnknownSyscallError } from '../errors.js';
+import { archInfo, type ArchName } from '../arch.js';
 import { SOCKETCALL_CALLS, isMultiplexedName } from './multiplex.js';
-import { closestNames } from './suggest.js';
-import { KERNEL_VERSIONS, PSEUDO_NUMBERS, SYSCALL_NAMES, TABLES, type SyscallName } from './table.generated.js';
+import { KERNEL_VERSIONS, SYSCALL_NAMES, type SyscallName } from './table.generated.js';
+import { byNumber, direct, indexOfName, indexOrThrow, rawNumber, tableFor, X32_SYSCALL_BIT } from './lookup.js';
 
 export { IPC_CALLS, SOCKETCALL_CALLS, isMultiplexedName, type IpcName, type SocketcallName } from './multiplex.js';
 export { SYSCALL_TABLE_KERNEL, type SyscallName } from './table.generated.js';
-
-/** x32 syscalls reach the kernel with this bit set in `nr` (they share x86_64's audit arch). */
-export const X32_SYSCALL_BIT = 0x40000000;
-
-/** Where each MIPS ABI starts numbering; syscalls.csv stores the offset from it. */
-const MIPS_BASE: Readonly<Record<string, number>> = { mips: 4000, mips64: 5000, mips64n32: 6000 };
-
-interface ArchTable {
-  readonly arch: ArchName;
-  /** Raw syscalls.csv values in SYSCALL_NAMES order, -1 where the arch lacks the name. */
-  readonly raw: readonly number[];
-  readonly base: number;
-  readonly x32: boolean;
-  readonly socketcall: number | undefined;
-  readonly ipc: number | undefined;
-  /** nr (or pseudo number) → index in SYSCALL_NAMES; built on first reverse lookup. */
-  byNumber?: Map<number, number>;
-  names?: readonly SyscallName[];
-}
-
-let nameIndex: Map<string, number> | undefined;
-const archTables = new Map<string, ArchTable>();
-let native: ArchName | undefined;
-
-function indexOfName(name: string): number | undefined {
-  nameIndex ??= new Map(SYSCALL_NAMES.map((n, i) => [n, i]));
-  return nameIndex.get(name);
-}
-
-function tableFor(arch: ArchName | undefined): ArchTable {
-  const key = arch ?? (native ??= nativeArch());
-  const cached = archTables.get(key);
-  if (cached) return cached;
-  const info = archInfo(key);
-  const raw = TABLES[info.table];
-  if (!raw) throw new Error(`No syscall table "${info.table}" for ${info.name}; run \`pnpm gen\`.`);
-  const table: ArchTable = {
-    arch: info.name,
-    raw,
-    base: MIPS_BASE[info.table] ?? 0,
-    x32: info.name === 'x32',
-    socketcall: info.socketcall,
-    ipc: info.ipc,
-  };
-  archTables.set(key, table);
-  return table;
-}
-
-function indexOrThrow(name: string, table: ArchTable): number {
-  if (typeof name !== 'string') throw new TypeError(`A syscall name must be a string, got ${typeof name}.`);
-  const i = indexOfName(name);
-  if (i === undefined) throw new UnknownSyscallError(name, table.arch, suggestSyscalls(name));
-  return i;
-}
-
-/** The number the kernel sees for a table entry, or the pseudo number where there is none. */
-function direct(table: ArchTable, i: number): number {
-  const nr = table.raw[i] ?? -1;
-  if (nr < 0) return PSEUDO_NUMBERS[i] ?? -1;
-  return table.x32 ? (nr | X32_SYSCALL_BIT) : nr + table.base;
-}
-
-function multiplexes(table: ArchTable): boolean {
-  return table.socketcall !== undefined || table.ipc !== undefined;
-}
+export { X32_SYSCALL_BIT, suggestSyscalls } from './lookup.js';
 
 /**
  * The syscall's own number on `arch` (default: the native arch): x86 `socket` → 359,
@@ -102,8 +38,7 @@ export function resolveSyscall(name: SyscallName | (string & {}), arch?: ArchNam
  */
 export function resolveSyscallRaw(name: SyscallName | (string & {}), arch?: ArchName): number {
   const table = tableFor(arch);
-  const i = indexOrThrow(name, table);
-  return multiplexes(table) && isMultiplexedName(name) ? (PSEUDO_NUMBERS[i] ?? -1) : direct(table, i);
+  return rawNumber(table, indexOrThrow(name, table));
 }
 
 /**
@@ -114,29 +49,11 @@ export function resolveSyscallRaw(name: SyscallName | (string & {}), arch?: Arch
 export function resolveSyscallRewrite(name: SyscallName | (string & {}), arch?: ArchName): number {
   const table = tableFor(arch);
   const i = indexOrThrow(name, table);
-  if (multiplexes(table) && isMultiplexedName(name)) {
+  if (table.muxes && isMultiplexedName(name)) {
     const via = Object.hasOwn(SOCKETCALL_CALLS, name) ? table.socketcall : table.ipc;
     if (via !== undefined) return via;
   }
   return direct(table, i);
-}
-
-// Reverse lookups see what libseccomp's do: a pseudo number names a syscall only on an arch
-// that lacks it (aarch64 -10166 is `open`, x86 -10166 is nothing), except that a socket or IPC
-// pseudo number always names its call on socketcall/ipc arches. __PNR_switch_endian and
-// __PNR_sys_debug_setcontext share -10191; the first name alphabetically (switch_endian) wins,
-// which is also libseccomp's answer.
-function byNumber(table: ArchTable): Map<number, number> {
-  if (table.byNumber) return table.byNumber;
-  const map = new Map<number, number>();
-  SYSCALL_NAMES.forEach((name, i) => {
-    const nr = direct(table, i);
-    if (!map.has(nr)) map.set(nr, i);
-    if (multiplexes(table) && isMultiplexedName(name)) map.set(PSEUDO_NUMBERS[i] ?? -1, i);
-  });
-  map.delete(-1);
-  table.byNumber = map;
-  return map;
 }
 
 /**
@@ -160,11 +77,6 @@ export function syscallNames(arch?: ArchName): readonly SyscallName[] {
 
 export function isSyscallName(name: unknown): name is SyscallName {
   return typeof name === 'string' && indexOfName(name) !== undefined;
-}
-
-/** Up to `max` known names close to `name` (typos, transposed letters, `SYS_`/`__NR_` prefixes). */
-export function suggestSyscalls(name: string, max = 3): string[] {
-  return closestNames(String(name), SYSCALL_NAMES, max);
 }
 
 /**

@@ -612,5 +612,33 @@ export const TABLES: Readonly<Record<string, readonly number[]>> = {
   ],
 };
 
+/**
+ * Per arch, the names whose number libseccomp names back as another name, index → index in
+ * SYSCALL_NAMES order (names sharing a pseudo number; see scripts/gen/syscalls.ts). A rule
+ * naming one on another arch than the native one lands on the other name's number there.
+ */
+export const NUMBER_ALIASES: Readonly<Partial<Record<string, Readonly<Record<number, number>>>>> = {
+  x86: { 450: 443 },
+  x86_64: { 450: 443 },
+  x32: { 450: 443 },
+  arm: { 450: 443 },
+  aarch64: { 450: 443 },
+  loongarch64: { 450: 443 },
+  m68k: { 450: 443 },
+  mips: { 450: 443 },
+  mipsel: { 450: 443 },
+  mips64: { 450: 443 },
+  mipsel64: { 450: 443 },
+  mips64n32: { 450: 443 },
+  mipsel64n32: { 450: 443 },
+  parisc: { 450: 443 },
+  parisc64: { 450: 443 },
+  riscv64: { 450: 443 },
+  s390: { 450: 443 },
+  s390x: { 450: 443 },
+  sh: { 450: 443 },
+  sheb: { 450: 443 },
+};
+
 /** The kernel version that added a syscall, per table, where libseccomp records one (`_kver` columns). */
 export const KERNEL_VERSIONS: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
