@@ -29,6 +29,8 @@ export interface DiffStats {
   libseccompWouldLoop: number;
   /** Compiled, refused by libseccomp: known gaps only (compile-differential-gaps.ts), by gap. */
   refusedByLibseccompOnly: Record<string, number>;
+  /** The first profile of each such gap, for the log. */
+  gapExamples: Record<string, string>;
   /** Calls where libseccomp's program departs from the rules and the compiler's follows them. */
   departures: Record<Departure, number>;
   /** The first call of each kind of departure, for the log. */
@@ -43,7 +45,7 @@ export interface DiffStats {
 
 export function emptyStats(): DiffStats {
   return {
-    generated: 0, compared: 0, calls: 0, refused: {}, bothRefused: 0, libseccompWouldLoop: 0, refusedByLibseccompOnly: {},
+    generated: 0, compared: 0, calls: 0, refused: {}, bothRefused: 0, libseccompWouldLoop: 0, refusedByLibseccompOnly: {}, gapExamples: {},
     departures: { noNrLoad: 0, staleAccumulator: 0, mergeOnly: 0, byteSwappedReturn: 0, otherArchesOnly: 0 }, departureExamples: {}, bothDepart: 0, traced: 0,
     ms: { generate: 0, compile: 0, libseccomp: 0, emulate: 0 },
   };
@@ -62,9 +64,18 @@ function timed<T>(stats: DiffStats, phase: keyof DiffStats['ms'], fn: () => T): 
   }
 }
 
-/** Refusals that mirror one of libseccomp's: it must refuse the profile too. */
+/** Refusals that mirror one of libseccomp's (compile/errors.ts): it must refuse the profile too. */
+const MIRRORED: ReadonlySet<string> = new Set([
+  'noSuchSyscall', 'exactOnManyArches', 'invalidSyscall', 'exactMultiplexed', 'mixedEndian',
+  'overlap/eexist', 'overlap/sameArgTwice', 'unsupported/defaultActionRule',
+]);
+
+/**
+ * Whether libseccomp must refuse what the compiler refused. Not asked for profiles the
+ * compiler says libseccomp would loop on: if the SDK's loop check missed one, asking would hang.
+ */
 function libseccompRefusesToo(e: CompileError): boolean {
-  return e.reason === 'noSuchSyscall' || e.reason === 'exactOnManyArches' || e.reason === 'mixedEndian' || (e.reason === 'unsupported' && e.feature === 'defaultActionRule');
+  return MIRRORED.has(refusalKey(e)) || MIRRORED.has(e.reason);
 }
 
 function refusalKey(e: CompileError): string {
@@ -107,6 +118,7 @@ function theirsFor(side: LibseccompSide, profile: Profile, stats: DiffStats, whe
     const gap = knownRefusalGap(profile, err, NATIVE);
     if (!gap) return fail(where, profile, `the compiler built it; libseccomp refused: ${String(err)}`);
     stats.refusedByLibseccompOnly[gap] = (stats.refusedByLibseccompOnly[gap] ?? 0) + 1;
+    stats.gapExamples[gap] ??= `${where} ${show(profile)}`;
     return undefined;
   }
 }

@@ -70,6 +70,7 @@ function summary(runtime: string, s: Settings, stats: DiffStats, ms: number): st
     `  compiler refusals by reason: ${show(stats.refused)}; ${stats.bothRefused} of them refused by libseccomp too, as they must be`,
     `  not given to libseccomp 2.5 (it would loop building them): ${stats.libseccompWouldLoop}; refused by libseccomp only (known gaps): ${show(stats.refusedByLibseccompOnly)}`,
     `  calls where libseccomp's program departs from the rules and the compiler's follows them: ${show(stats.departures)}; where both depart alike: ${stats.bothDepart}`,
+    ...Object.entries(stats.gapExamples).map(([k, v]) => `    first "${k}": ${v}`),
     ...Object.entries(stats.departureExamples).map(([k, v]) => `    first ${k}: ${v}`),
     `  time: ${Object.entries(stats.ms).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')}`,
   ].join('\n');
