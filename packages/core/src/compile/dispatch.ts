@@ -3,6 +3,9 @@
  * rule's block, a return, the default, bad-arch), and a binary search over the segment
  * starts (JGE) picks the segment, so the longest path is about log2(segments) jumps and no
  * argument is ever loaded on the way to an unconditional verdict (the kernel can cache it).
+ *
+ * This runs once per program, mostly cold: numbers are sorted as a typed array (a native
+ * numeric sort, no comparator calls) and segments kept in two flat arrays.
  */
 import { BPF_JEQ, BPF_JGE } from '../bpf/opcodes.js';
 import type { Assembler, Label } from './asm.js';
@@ -13,57 +16,106 @@ export interface Segment {
   readonly target: Label;
 }
 
+/** Segments as two arrays: segment i covers [starts[i], starts[i + 1]) and goes to targets[i]. */
+export interface Segments {
+  readonly starts: readonly number[];
+  readonly targets: readonly Label[];
+}
+
 const U32_END = 2 ** 32;
+
+/**
+ * The numbers with a target of their own, as sort keys: `nr * scale + i` for the i-th number
+ * added, so a numeric sort orders them by number, and a number added twice keeps its last
+ * target. Exact below 2^53: any u32 number, up to 2^21 numbers.
+ */
+export class Points {
+  readonly keys: Float64Array;
+  readonly targets: Int32Array;
+  readonly scale: number;
+  size = 0;
+
+  constructor(capacity: number) {
+    let scale = 1;
+    while (scale <= capacity) scale *= 2;
+    this.scale = scale;
+    this.keys = new Float64Array(capacity);
+    this.targets = new Int32Array(capacity);
+  }
+
+  add(nr: number, target: Label): void {
+    this.keys[this.size] = nr * this.scale + this.size;
+    this.targets[this.size++] = target;
+  }
+}
 
 /**
  * Segments covering [0, 2^32): `background` (ascending starts, the first at 0) everywhere
  * except the given numbers; numbers inside a `masked` background target keep it (bad-arch
  * ranges win, as in libseccomp, whose ABI check comes before any rule).
  */
-export function segmentsFor(points: ReadonlyMap<number, Label>, background: readonly Segment[], masked: Label | undefined): Segment[] {
-  const bgAt = (nr: number): Label => {
-    let t = background[0]!.target;
-    for (const s of background) if (s.start <= nr) t = s.target;
-    return t;
+export function segmentsFor(points: Points, background: readonly Segment[], masked: Label | undefined): Segments {
+  const { scale } = points;
+  const keys = points.keys.subarray(0, points.size).sort();
+  const starts: number[] = [];
+  const targets: Label[] = [];
+  let last = -1;
+  let bg = 0;
+  // The background over [from, to), which holds no given number.
+  const fill = (from: number, to: number): void => {
+    while (bg + 1 < background.length && background[bg + 1]!.start <= from) bg++;
+    for (let start = from; ; start = background[++bg]!.start) {
+      if (background[bg]!.target !== last) {
+        last = background[bg]!.target;
+        starts.push(start);
+        targets.push(last);
+      }
+      if (bg + 1 >= background.length || background[bg + 1]!.start >= to) return;
+    }
   };
-  const starts = new Set<number>(background.map((s) => s.start));
-  for (const nr of points.keys()) {
-    starts.add(nr);
-    if (nr + 1 < U32_END) starts.add(nr + 1);
+  let at = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const p = keys[i]! % scale;
+    const nr = (keys[i]! - p) / scale;
+    // A number added twice: its last target counts.
+    if (i + 1 < keys.length && keys[i + 1]! < (nr + 1) * scale) continue;
+    if (at < nr) fill(at, nr);
+    while (bg + 1 < background.length && background[bg + 1]!.start <= nr) bg++;
+    const under = background[bg]!.target;
+    const target = under !== masked ? points.targets[p]! : under;
+    if (target !== last) {
+      last = target;
+      starts.push(nr);
+      targets.push(target);
+    }
+    at = nr + 1;
   }
-  const out: Segment[] = [];
-  for (const start of [...starts].sort((a, b) => a - b)) {
-    const bg = bgAt(start);
-    const target = bg !== masked && points.has(start) ? points.get(start)! : bg;
-    if (out.length && out[out.length - 1]!.target === target) continue;
-    out.push({ start, target });
-  }
-  return out;
+  if (at < U32_END) fill(at, U32_END);
+  return { starts, targets };
 }
 
 /** Emits the search tree for `segs` at `entry`; jumps only go forward. */
-export function emitDispatch(asm: Assembler, segs: readonly Segment[], entry: Label): void {
-  if (segs.length === 1) {
+export function emitDispatch(asm: Assembler, segs: Segments, entry: Label): void {
+  if (segs.starts.length === 1) {
     asm.place(entry);
-    asm.goto(segs[0]!.target);
+    asm.goto(segs.targets[0]!);
     return;
   }
-  emitNode(asm, segs, 0, segs.length - 1, entry);
+  emitNode(asm, segs, 0, segs.starts.length - 1, entry);
 }
 
-const end = (segs: readonly Segment[], i: number): number => (i + 1 < segs.length ? segs[i + 1]!.start : U32_END);
-
-function emitNode(asm: Assembler, segs: readonly Segment[], i: number, j: number, at: Label): void {
+function emitNode(asm: Assembler, segs: Segments, i: number, j: number, at: Label): void {
+  const { starts, targets } = segs;
   asm.place(at);
   // One number between two stretches with the same target: a single JEQ.
-  if (j - i === 2 && segs[i]!.target === segs[j]!.target && end(segs, i + 1) - segs[i + 1]!.start === 1) {
-    asm.branch(BPF_JEQ, segs[i + 1]!.start, segs[i + 1]!.target, segs[i]!.target);
+  if (j - i === 2 && targets[i] === targets[j] && starts[j]! - starts[i + 1]! === 1) {
+    asm.branch(BPF_JEQ, starts[i + 1]!, targets[i + 1]!, targets[i]!);
     return;
   }
   const mid = (i + j + 1) >> 1;
-  const right = mid === j ? segs[j]!.target : asm.label();
-  const left = mid - 1 === i ? segs[i]!.target : asm.label();
-  asm.branch(BPF_JGE, segs[mid]!.start, right, left);
+  const right = mid === j ? targets[j]! : asm.label();
+  const left = mid - 1 === i ? targets[i]! : asm.label();
+  asm.branch(BPF_JGE, starts[mid]!, right, left);
   if (mid !== j) emitNode(asm, segs, mid, j, right);
   if (mid - 1 !== i) emitNode(asm, segs, i, mid - 1, left);
 }

@@ -3,16 +3,16 @@
  * the public entry points (compile(), lockdown()) still build through libseccomp.
  */
 import { encodeAction, Action } from '../actions.js';
-import { encodeBpf, type SockFilter } from '../abi.js';
+import type { SockFilter } from '../abi.js';
 import { nativeArch as hostArch, type ArchInfo, type ArchName, type Endian } from '../arch.js';
 import { BPF_JEQ, BPF_MAXINSNS } from '../bpf/opcodes.js';
 import type { Profile } from '../profile/model.js';
 import { X32_SYSCALL_BIT } from '../syscalls/index.js';
 import { Assembler, type Label, type RetSource } from './asm.js';
-import { emitDispatch, segmentsFor, type Segment } from './dispatch.js';
+import { emitDispatch, Points, segmentsFor, type Segment } from './dispatch.js';
 import { emitSyscall, OFFSET_ARCH, OFFSET_NR } from './emit.js';
 import { CompileError } from './errors.js';
-import { checkExact, planArch, profileArches, type ArchPlan } from './lower.js';
+import { checkExact, planArch, profileArches, type ArchPlan, type RulePlan, type SyscallPlan } from './lower.js';
 import { settleLayout } from './layout.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason } from './errors.js';
@@ -74,22 +74,33 @@ function endianOf(arches: readonly ArchInfo[]): Endian {
 function emitGroup(asm: Assembler, group: Group, entry: Label, def: Label, bad: Label, endian: Endian): void {
   asm.place(entry);
   asm.load(OFFSET_NR);
-  const points = new Map<number, Label>();
-  const blocks: [Label, ArchPlan, number][] = [];
+  let size = 0;
+  for (const plan of group.plans) size += plan.syscalls.size;
+  const points = new Points(size);
+  const blocks: Label[] = [];
+  const blockPlans: SyscallPlan[] = [];
+  // Runs of syscalls share one rule, and so one return.
+  let lastRule: RulePlan | undefined;
+  let lastRet: Label = 0;
   for (const plan of group.plans) {
-    for (const [nr, sys] of plan.syscalls) {
+    plan.syscalls.forEach((sys, nr) => {
       const only = sys.rules[0]!;
       if (sys.rules.length === 1 && only.tests.length === 0) {
-        points.set(nr, asm.ret(encodeAction(only.action), only.rule));
+        if (only !== lastRule) {
+          lastRule = only;
+          lastRet = asm.ret(encodeAction(only.action), only.rule);
+        }
+        points.add(nr, lastRet);
       } else {
         const label = asm.label();
-        points.set(nr, label);
-        blocks.push([label, plan, nr]);
+        points.add(nr, label);
+        blocks.push(label);
+        blockPlans.push(sys);
       }
-    }
+    });
   }
   emitDispatch(asm, segmentsFor(points, background(group, def, bad), bad), asm.label());
-  for (const [label, plan, nr] of blocks) emitSyscall(asm, plan.syscalls.get(nr)!, endian, label, def);
+  blocks.forEach((label, i) => emitSyscall(asm, blockPlans[i]!, endian, label, def));
 }
 
 export function compileProfileBpf(profile: Profile, options: CompileOptions = {}): CompiledProgram {
@@ -109,9 +120,9 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
     if (next !== bad) asm.place(next);
   });
   groups.forEach((g, i) => emitGroup(asm, g, entries[i]!, def, bad, endian));
-  const { program, provenance } = asm.link();
+  const { program, bytes, provenance } = asm.link(endian);
   if (program.length > BPF_MAXINSNS) {
     throw new CompileError({ reason: 'tooLong', instructions: program.length, limit: BPF_MAXINSNS }, `the program has ${program.length} instructions; the kernel takes at most ${BPF_MAXINSNS}`);
   }
-  return { bytes: encodeBpf(program, endian), program, endian, provenance };
+  return { bytes, program, endian, provenance };
 }

@@ -62,11 +62,19 @@ function graphsOf(plans: readonly ArchPlan[], exposed: { plan: ArchPlan; sys: Sy
   return out;
 }
 
+function modelsAny(plan: ArchPlan): boolean {
+  for (const sys of plan.syscalls.values()) if (sys.program) return true;
+  return false;
+}
+
 /**
  * The plans with every modelled syscall laid out as libseccomp lays out the whole filter;
  * unchanged when no modelled syscall's verdicts depend on its layout.
  */
 export function settleLayout(profile: Profile, plans: readonly ArchPlan[], native: ArchName): readonly ArchPlan[] {
+  // Without a modelled syscall there is nothing to lay out or check (the usual case, which a
+  // first compile in a fresh process pays for by the syscall).
+  if (!plans.some(modelsAny)) return plans;
   checkNrLoad(profile, plans, native);
   const exposed = plans.flatMap((plan) => [...plan.syscalls.values()].filter((sys) => sys.program?.exposed).map((sys) => ({ plan, sys })));
   if (!exposed.length) return plans;
