@@ -21,7 +21,7 @@ export interface DiffStats {
   generated: number;
   compared: number;
   calls: number;
-  /** Compiler refusals by reason (reason/feature for 'unsupported'). */
+  /** Compiler refusals by reason ("reason/feature" where it names a feature). */
   refused: Record<string, number>;
   /** Of those, the ones libseccomp must refuse too, and did. */
   bothRefused: number;
