@@ -26,6 +26,7 @@ import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { CMP, toArgCmp, type Condition } from './compare.js';
 import { LibseccompLoopError } from './errors.js';
 import type { Profile } from './profile/model.js';
+import { isSyscallName, resolveSyscall } from './syscalls/index.js';
 
 const U32 = 0xffffffffn;
 const DATUM_MAX = (1n << 64n) - 1n;
@@ -133,15 +134,29 @@ function hostArch(): ArchName | undefined {
   }
 }
 
-/** Conditional rules per syscall, in the order the builder adds them. */
-function rulesBySyscall(profile: Profile): Map<string | number, number[]> {
-  const map = new Map<string | number, number[]>();
+/**
+ * Conditional rules per syscall, in the order the builder adds them. A syscall is keyed by
+ * its native number where the tables know it: libseccomp reads a number as the native arch's
+ * syscall, so a rule on 0 and one on "read" (x86_64) build one tree.
+ */
+function rulesBySyscall(profile: Profile, native: ArchName | undefined): Map<string | number, { label: string | number; indexes: number[] }> {
+  const map = new Map<string | number, { label: string | number; indexes: number[] }>();
+  const keyOf = (syscall: string | number): string | number => {
+    if (typeof syscall === 'number' || native === undefined || !isSyscallName(syscall)) return syscall;
+    const nr = resolveSyscall(syscall, native);
+    return nr >= 0 ? nr : syscall;
+  };
   profile.rules.forEach((rule, index) => {
     if (!rule.conditions?.length) return;
-    for (const syscall of new Set(rule.syscalls)) {
-      const list = map.get(syscall);
-      if (list) list.push(index);
-      else map.set(syscall, [index]);
+    const seen = new Set<string | number>();
+    for (const syscall of rule.syscalls) {
+      const key = keyOf(syscall);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const entry = map.get(key);
+      // The error names the syscall as the first rule wrote it.
+      if (entry) entry.indexes.push(index);
+      else map.set(key, { label: syscall, indexes: [index] });
     }
   });
   return map;
@@ -179,7 +194,7 @@ function checkSyscall(profile: Profile, syscall: string | number, indexes: reado
 export function assertLibseccompTerminates(profile: Profile, native?: ArchName): void {
   const arch = wideArch(profile, native);
   if (!arch) return;
-  for (const [syscall, indexes] of rulesBySyscall(profile)) {
+  for (const { label: syscall, indexes } of rulesBySyscall(profile, native ?? hostArch()).values()) {
     if (indexes.length < 2) continue;
     const err = checkSyscall(profile, syscall, indexes, arch);
     if (err) throw err;

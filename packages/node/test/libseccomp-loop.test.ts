@@ -66,6 +66,18 @@ test('the looping shape is refused with a typed error that names the rules and t
   assert.match(err.message, /Put rules\[1\] before rules\[0\]/);
 });
 
+test('a rule on a number and one on its name are one syscall to libseccomp: the shape is refused either way', () => {
+  // read is 0 on x86_64; libseccomp reads a number as the native arch's syscall.
+  const mixed = validateProfile({ ...LOOPING, rules: [{ ...LOOPING.rules[0]!, syscalls: [0] }, LOOPING.rules[1]!] });
+  const err = guard(mixed);
+  assert.ok(err instanceof LibseccompLoopError, String(err));
+  assert.equal(err.syscall, 0);
+  assert.deepEqual(err.rules, [0, 1]);
+  // A different syscall by number (1, write) does not share read's tree.
+  const apart = guard(validateProfile({ ...LOOPING, rules: [{ ...LOOPING.rules[0]!, syscalls: [1] }, LOOPING.rules[1]!] }));
+  assert.equal((apart as Error).message, 'reached libseccomp', 'the guard let it through to the build');
+});
+
 /** n rules sharing `arg0 < 3` that merge cleanly, then one that would loop. */
 function longProfile(n: number): Profile {
   const rules = Array.from({ length: n }, (_, k) => read(k % 2 ? Action.allow : Action.log, arg(0).lt(3), arg(1).eq(k)));
