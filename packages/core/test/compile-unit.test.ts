@@ -364,3 +364,13 @@ test("Docker's default on x86_64 + x86 + x32 compiles: x86 socket calls through 
   assert.equal(on(bpf, 'x86_64', 'socket', [40]), 'errno(1)');
   assert.equal(on(bpf, 'x32', 'socket', [39]), 'allow');
 });
+
+test('an errno of 4095 or more is refused as libseccomp refuses it, in rules and defaults', () => {
+  const build = (p: Profile) => () => compileProfileBpf(p, { nativeArch: 'x86_64' });
+  const rule = refusal(build({ defaultAction: Action.allow, arches: ['x86_64'], rules: [{ syscalls: ['read'], action: Action.errno(4095) }] }));
+  assert.equal(rule.reason, 'invalidAction');
+  assert.deepEqual(rule.rules, [0]);
+  assert.equal(refusal(build({ defaultAction: Action.errno(5000), arches: ['x86_64'], rules: [] })).reason, 'invalidAction');
+  // 4094 is the largest libseccomp takes.
+  compileProfileBpf({ defaultAction: Action.errno(4094), arches: ['x86_64'], rules: [{ syscalls: ['read'], action: Action.allow }] }, { nativeArch: 'x86_64' });
+});

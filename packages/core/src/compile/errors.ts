@@ -15,6 +15,8 @@ export type CompileErrorReason =
   | 'exactOnManyArches'
   /** A number libseccomp refuses: -1 without apiTskip, -2 … -99, no name on the native arch to translate by. */
   | 'invalidSyscall'
+  /** An errno of 4095 or more: libseccomp refuses it (EINVAL); the kernel caps errno at 4095. */
+  | 'invalidAction'
   /** An exact rule with conditions on a socket/IPC call the arch multiplexes (libseccomp: EINVAL). */
   | 'exactMultiplexed'
   /** Arches of both byte orders in one program: seccomp takes the program in one order. */

@@ -12,7 +12,7 @@ import { Assembler, type Label, type RetSource } from './asm.js';
 import { emitDispatch, Points, segmentsFor, type Segment } from './dispatch.js';
 import { emitSyscall, OFFSET_ARCH, OFFSET_NR } from './emit.js';
 import { CompileError } from './errors.js';
-import { checkExact, planArch, profileArches, type ArchPlan, type RulePlan, type SyscallPlan } from './lower.js';
+import { checkErrnoRange, checkExact, planArch, profileArches, type ArchPlan, type RulePlan, type SyscallPlan } from './lower.js';
 import { settleLayout } from './layout.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason } from './errors.js';
@@ -110,6 +110,8 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
   checkExact(profile, arches);
   const groups = groupByAudit([...settleLayout(profile, arches.map((a) => planArch(profile, a, native)), native)]);
   const asm = new Assembler();
+  checkErrnoRange(profile.defaultAction, 'defaultAction');
+  checkErrnoRange(profile.attributes?.badArchAction ?? Action.killProcess, 'attributes.badArchAction');
   const def = asm.ret(encodeAction(profile.defaultAction), 'default');
   const bad = asm.ret(encodeAction(profile.attributes?.badArchAction ?? Action.killProcess), 'badArch');
   const entries = groups.map(() => asm.label());

@@ -48,7 +48,14 @@ function lowerRule(rule: Rule, index: number, bits: Bits): RulePlan {
   return { rule: index, action: rule.action, tests };
 }
 
+/** libseccomp's action check: an errno must be below 4095 (MAX_ERRNO), in rules and defaults alike. */
+export function checkErrnoRange(action: Action, where: string, rules?: number[]): void {
+  if (action.kind !== 'errno' || action.errno < 4095) return;
+  throw new CompileError({ reason: 'invalidAction', ...(rules && { rules }) }, `${where}: errno(${action.errno}) is 4095 or more, which libseccomp refuses (the kernel caps an errno at 4095)`);
+}
+
 function checkRuleAction(profile: Profile, rule: Rule, index: number): void {
+  checkErrnoRange(rule.action, `rules[${index}]`, [index]);
   if (!actionsEqual(rule.action, profile.defaultAction)) return;
   throw new CompileError({ reason: 'unsupported', feature: 'defaultActionRule', rules: [index] }, `rules[${index}]: same action as the default (${formatAction(rule.action)}); libseccomp refuses such a rule`);
 }

@@ -14,7 +14,7 @@
 import { encodeAction } from '../actions.js';
 import type { ArchInfo, ArchName } from '../arch.js';
 import type { Profile } from '../profile/model.js';
-import { resolveSyscallRaw, syscallName } from '../syscalls/index.js';
+import { isMultiplexedName, resolveSyscallRaw, syscallName } from '../syscalls/index.js';
 import { lowerCondition, type ArgTest } from './conditions.js';
 import type { ChainRule } from './db/chain.js';
 import { DbStop } from './db/node.js';
@@ -98,6 +98,18 @@ function heldEntries(profile: Profile, plan: ArchPlan, native: ArchName, modelle
   return out;
 }
 
+/** Whether a rule names a socket or IPC call (by name, or by a pseudo number in their ranges). */
+function namesMultiplexed(profile: Profile, native: ArchName): boolean {
+  const muxed = (s: string | number): boolean => {
+    if (typeof s === 'string') return isMultiplexedName(s);
+    if (s < 0) return s <= -100 && s > -300;
+    // A number is the native arch's syscall, translated by its name.
+    const name = syscallName(s, native);
+    return name !== undefined && isMultiplexedName(name);
+  };
+  return profile.rules.some((r) => r.syscalls.some(muxed));
+}
+
 /** Refuses a profile whose modelled syscalls sit on an arch where libseccomp never loads nr. */
 export function checkNrLoad(profile: Profile, plans: readonly ArchPlan[], native: ArchName): void {
   if (profile.attributes?.optimize === 2) return;
@@ -105,8 +117,14 @@ export function checkNrLoad(profile: Profile, plans: readonly ArchPlan[], native
     const abiAlone = group.length === 1 && (group[0]!.arch.name === 'x86_64' || group[0]!.arch.name === 'x32');
     if (abiAlone) continue;
     const modelled = group.flatMap((plan) => [...plan.syscalls.values()].filter((s) => s.program).map((sys) => ({ plan, sys })));
-    if (!modelled.length || group.every((plan) => pseudoRules(profile, plan.arch, native).size === 0)) continue;
+    if (!modelled.length) continue;
     const { plan, sys } = modelled[0]!;
+    // On socketcall/ipc arches libseccomp was seen to leave nr unloaded with a socket or IPC
+    // rule in the list (s390x, mips o32: the differential's seeds 1 and 2); where that happens
+    // is not modelled, so overlapping rules there are refused rather than guessed.
+    const muxed = group.find((p) => (p.arch.socketcall !== undefined || p.arch.ipc !== undefined) && namesMultiplexed(profile, native));
+    if (muxed) throw refusal(muxed, sys, `whether libseccomp's program for ${muxed.arch.name} loads the syscall number beside socket or IPC rules is not modelled`);
+    if (group.every((p) => pseudoRules(profile, p.arch, native).size === 0)) continue;
     const head = syscallList(group.map((p) => heldEntries(profile, p, native, sys)))[0];
     if (head?.pseudo) throw refusal(plan, sys, `libseccomp's program for ${plan.arch.name} never loads the syscall number (its list is headed by pseudo syscall ${head.nr | 0}, which it leaves out), so it compares the arch instead`);
   }
