@@ -33,7 +33,7 @@ export class Points {
   readonly keys: Float64Array;
   readonly targets: Int32Array;
   readonly scale: number;
-  size = 0;
+  size: number;
 
   constructor(capacity: number) {
     let scale = 1;
@@ -41,6 +41,7 @@ export class Points {
     this.scale = scale;
     this.keys = new Float64Array(capacity);
     this.targets = new Int32Array(capacity);
+    this.size = 0;
   }
 
   add(nr: number, target: Label): void {

@@ -13,7 +13,7 @@ import { emitDispatch, Points, segmentsFor, type Segment } from './dispatch.js';
 import { emitSyscall, OFFSET_ARCH, OFFSET_NR } from './emit.js';
 import { CompileError } from './errors.js';
 import { checkErrnoRange, checkExact, planArch, profileArches, type ArchPlan, type RulePlan, type SyscallPlan } from './lower.js';
-import { settleLayout } from './layout.js';
+import { modelsAny, settleLayout } from './layout.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason } from './errors.js';
 export type { RetSource } from './asm.js';
@@ -38,7 +38,7 @@ interface Group {
   readonly plans: ArchPlan[];
 }
 
-function groupByAudit(plans: ArchPlan[]): Group[] {
+function groupByAudit(plans: readonly ArchPlan[]): Group[] {
   const groups = new Map<number, Group>();
   for (const plan of plans) {
     const g = groups.get(plan.arch.auditArch) ?? { auditArch: plan.arch.auditArch, plans: [] };
@@ -54,21 +54,27 @@ function groupByAudit(plans: ArchPlan[]): Group[] {
  * both, the numbers themselves tell the ABIs apart.
  */
 function background(group: Group, def: Label, bad: Label): Segment[] {
-  const names = new Set(group.plans.map((p) => p.arch.name));
-  if (names.has('x86_64') && !names.has('x32')) {
+  const has = (name: ArchName): boolean => group.plans.some((p) => p.arch.name === name);
+  if (has('x86_64') && !has('x32')) {
     return [{ start: 0, target: def }, { start: X32_SYSCALL_BIT, target: bad }, { start: 0xffffffff, target: def }];
   }
-  if (names.has('x32') && !names.has('x86_64')) return [{ start: 0, target: bad }, { start: X32_SYSCALL_BIT, target: def }];
+  if (has('x32') && !has('x86_64')) return [{ start: 0, target: bad }, { start: X32_SYSCALL_BIT, target: def }];
   return [{ start: 0, target: def }];
 }
 
 function endianOf(arches: readonly ArchInfo[]): Endian {
-  const endian = arches[0]!.endian;
-  const other = arches.find((a) => a.endian !== endian);
-  if (other) {
-    throw new CompileError({ reason: 'mixedEndian', arch: other.name }, `${arches[0]!.name} is ${endian}-endian and ${other.name} is not: one seccomp program has one byte order`);
-  }
-  return endian;
+  for (const a of arches) if (a.endian !== arches[0]!.endian) throw mixedEndian(arches[0]!, a);
+  return arches[0]!.endian;
+}
+
+// Refusals are built apart from the code that detects them: a first compile parses only the
+// functions it runs.
+function mixedEndian(first: ArchInfo, other: ArchInfo): CompileError {
+  return new CompileError({ reason: 'mixedEndian', arch: other.name }, `${first.name} is ${first.endian}-endian and ${other.name} is not: one seccomp program has one byte order`);
+}
+
+function tooLong(instructions: number): CompileError {
+  return new CompileError({ reason: 'tooLong', instructions, limit: BPF_MAXINSNS }, `the program has ${instructions} instructions; the kernel takes at most ${BPF_MAXINSNS}`);
 }
 
 function emitGroup(asm: Assembler, group: Group, entry: Label, def: Label, bad: Label, endian: Endian): void {
@@ -108,7 +114,9 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
   const arches = profileArches(profile, native);
   const endian = endianOf(arches);
   checkExact(profile, arches);
-  const groups = groupByAudit([...settleLayout(profile, arches.map((a) => planArch(profile, a, native)), native)]);
+  const plans = arches.map((a) => planArch(profile, a, native));
+  // Without a modelled syscall (the usual case) the layout has nothing to settle.
+  const groups = groupByAudit(modelsAny(plans) ? settleLayout(profile, plans, native) : plans);
   const asm = new Assembler();
   checkErrnoRange(profile.defaultAction, 'defaultAction');
   checkErrnoRange(profile.attributes?.badArchAction ?? Action.killProcess, 'attributes.badArchAction');
@@ -116,15 +124,13 @@ export function compileProfileBpf(profile: Profile, options: CompileOptions = {}
   const bad = asm.ret(encodeAction(profile.attributes?.badArchAction ?? Action.killProcess), 'badArch');
   const entries = groups.map(() => asm.label());
   asm.load(OFFSET_ARCH);
-  groups.forEach((g, i) => {
+  for (let i = 0; i < groups.length; i++) {
     const next = i === groups.length - 1 ? bad : asm.label();
-    asm.branch(BPF_JEQ, g.auditArch, entries[i]!, next);
+    asm.branch(BPF_JEQ, groups[i]!.auditArch, entries[i]!, next);
     if (next !== bad) asm.place(next);
-  });
-  groups.forEach((g, i) => emitGroup(asm, g, entries[i]!, def, bad, endian));
-  const { program, bytes, provenance } = asm.link(endian);
-  if (program.length > BPF_MAXINSNS) {
-    throw new CompileError({ reason: 'tooLong', instructions: program.length, limit: BPF_MAXINSNS }, `the program has ${program.length} instructions; the kernel takes at most ${BPF_MAXINSNS}`);
   }
+  for (let i = 0; i < groups.length; i++) emitGroup(asm, groups[i]!, entries[i]!, def, bad, endian);
+  const { program, bytes, provenance } = asm.link(endian);
+  if (program.length > BPF_MAXINSNS) throw tooLong(program.length);
   return { bytes, program, endian, provenance };
 }

@@ -62,8 +62,9 @@ function graphsOf(plans: readonly ArchPlan[], exposed: { plan: ArchPlan; sys: Sy
   return out;
 }
 
-function modelsAny(plan: ArchPlan): boolean {
-  for (const sys of plan.syscalls.values()) if (sys.program) return true;
+/** Whether some syscall's rules are modelled (merge.ts): else settleLayout has nothing to do. */
+export function modelsAny(plans: readonly ArchPlan[]): boolean {
+  for (const plan of plans) for (const sys of plan.syscalls.values()) if (sys.program) return true;
   return false;
 }
 
@@ -72,9 +73,6 @@ function modelsAny(plan: ArchPlan): boolean {
  * unchanged when no modelled syscall's verdicts depend on its layout.
  */
 export function settleLayout(profile: Profile, plans: readonly ArchPlan[], native: ArchName): readonly ArchPlan[] {
-  // Without a modelled syscall there is nothing to lay out or check (the usual case, which a
-  // first compile in a fresh process pays for by the syscall).
-  if (!plans.some(modelsAny)) return plans;
   checkNrLoad(profile, plans, native);
   const exposed = plans.flatMap((plan) => [...plan.syscalls.values()].filter((sys) => sys.program?.exposed).map((sys) => ({ plan, sys })));
   if (!exposed.length) return plans;

@@ -62,9 +62,15 @@ function invalid(syscall: string | number, index: number, arch: ArchName | undef
   return new CompileError({ reason: 'invalidSyscall', syscall, rules: [index], ...(arch && { arch }) }, `rules[${index}] (${String(syscall)}${arch ? ` on ${arch}` : ''}): ${why}; libseccomp refuses it`);
 }
 
+// The functions run once per name and arch are kept short, their rare cases in functions of
+// their own: a first compile in a fresh process parses every function it runs.
+
 /** api.c's check, before any arch: which negative numbers a rule may name at all. */
 export function checkSyscallNumber(syscall: string | number, index: number, tskip: boolean): void {
-  if (typeof syscall !== 'number' || syscall >= 0) return;
+  if (typeof syscall === 'number' && syscall < 0) checkNegative(syscall, index, tskip);
+}
+
+function checkNegative(syscall: number, index: number, tskip: boolean): void {
   if (syscall === TSKIP_NR && !tskip) throw invalid(syscall, index, undefined, 'syscall -1 needs attributes.apiTskip (SCMP_FLTATR_API_TSKIP)');
   if (syscall < TSKIP_NR && syscall > -SOCKET_BASE) throw invalid(syscall, index, undefined, '-2 to -99 are reserved numbers');
 }
@@ -143,9 +149,12 @@ export function onCall(plan: RulePlan, call: number, arch: ArchInfo): RulePlan {
  * and x86_64's copy serves; otherwise the compiler does not guess the order.
  */
 export function shareTskip(syscalls: Map<number, SyscallPlan>, profile: Profile, arch: ArchInfo, arches: readonly ArchInfo[]): void {
+  if (arch.name === 'x32' && syscalls.has(TSKIP_NR >>> 0) && arches.some((a) => a.name === 'x86_64')) shareX32Tskip(syscalls, profile, arch);
+}
+
+function shareX32Tskip(syscalls: Map<number, SyscallPlan>, profile: Profile, arch: ArchInfo): void {
   const nr = TSKIP_NR >>> 0;
-  const entry = syscalls.get(nr);
-  if (arch.name !== 'x32' || !entry || !arches.some((a) => a.name === 'x86_64')) return;
+  const entry = syscalls.get(nr)!;
   const only = entry.rules[0]!;
   const bare = (c: NonNullable<Rule['conditions']>[number]): boolean => lowerCondition(c, 64) === undefined;
   if (entry.rules.length === 1 && only.tests.length === 0 && (profile.rules[only.rule]!.conditions ?? []).every(bare)) {
