@@ -13,24 +13,28 @@ export const RUNTIMES: readonly RuntimeName[] = ['node', 'bun', 'deno'];
 /** io_uring off, as the SDK's docs advise: work done in io_uring's kernel threads escapes seccomp. */
 const CHILD_ENV = { ...process.env, UV_USE_IO_URING: '0' };
 
-export function runtimeArgv(runtime: RuntimeName): string[] {
-  const entry = join(DIST_DIR, 'entries', `${runtime}.js`);
+/** A runtime's command line up to the script. */
+export function runtimeCommand(runtime: RuntimeName): string[] {
   switch (runtime) {
     case 'node':
-      return [process.execPath, entry];
+      return [process.execPath];
     case 'bun':
-      return [runtimeBinary('bun'), entry];
+      return [runtimeBinary('bun')];
     case 'deno':
       // -A: FFI, env (SECCOMP_LIBRARY_PATH), reads, and /proc for status().
-      return [runtimeBinary('deno'), 'run', '-A', '--no-prompt', entry];
+      return [runtimeBinary('deno'), 'run', '-A', '--no-prompt'];
   }
+}
+
+export function runtimeArgv(runtime: RuntimeName): string[] {
+  return [...runtimeCommand(runtime), join(DIST_DIR, 'entries', `${runtime}.js`)];
 }
 
 function describe(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): string {
   return `${argv.map((a) => a.replace(`${BENCH_DIR}/`, '')).join(' ')} exited ${r.status ?? r.signal}\n${r.stderr}${r.stdout}`.trim();
 }
 
-function parseResult<T>(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): T {
+export function parseResult<T>(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): T {
   const line = r.stdout.split('\n').find((l) => l.startsWith('@@ '));
   const parsed = line ? (JSON.parse(line.slice(3)) as { result?: T; error?: { message?: string; stack?: string } }) : undefined;
   if (r.status !== 0 || !parsed || parsed.error) {
@@ -45,6 +49,19 @@ export function runScenario<T>(runtime: RuntimeName, scenario: string, params: u
   const r = spawnSync(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, env: CHILD_ENV, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   if (r.error) throw r.error;
   return parseResult<T>(argv, r);
+}
+
+/**
+ * Runs argv to its exit and times it from the spawn to the exit as the runner sees it (what
+ * a process's start-up costs whoever starts it); throws unless it exits 0.
+ */
+export function runTimed(argv: readonly string[], env: Record<string, string> = {}, timeoutMs = 120_000): { wallNs: number; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0]!, argv.slice(1), { cwd: BENCH_DIR, env: { ...CHILD_ENV, ...env }, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const wallNs = Number(process.hrtime.bigint() - t0);
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(describe(argv, r));
+  return { wallNs, stdout: r.stdout };
 }
 
 /** Runs a native program built from native/*.c; its stdout is JSON (or raw bytes with `binary`). */
