@@ -16,6 +16,7 @@ import { bpfGroup } from './groups/bpf.js';
 import { ffiGroup } from './groups/ffi.js';
 import { loadGroup } from './groups/load.js';
 import { compileGroup } from './groups/compile.js';
+import { coldStartGroup } from './groups/coldstart.js';
 import { syscallGroup } from './groups/syscall.js';
 import { httpGroup } from './groups/http.js';
 import type { Results } from './report/results.js';
@@ -79,6 +80,7 @@ try {
   if (want.has('ffi')) results.groups.ffi = await timed('ffi', () => ffiGroup(ctx));
   if (want.has('load')) results.groups.load = await timed('load', () => loadGroup(ctx));
   if (want.has('compile')) results.groups.compile = await timed('compile', () => compileGroup(ctx));
+  if (want.has('coldstart')) results.groups.coldstart = await timed('coldstart', () => coldStartGroup(ctx));
   if (want.has('syscall')) results.groups.syscall = await timed('syscall', () => syscallGroup(ctx));
   if (want.has('http')) results.groups.http = await timed('http', () => httpGroup(ctx));
   results.seconds.total = (Date.now() - started) / 1000;

@@ -7,6 +7,7 @@ import { ns, pct, signed, table, us, x } from './format.js';
 import type { Results } from './results.js';
 import { evaluateTargets } from './targets.js';
 import { compileSection, compileSummaryRows } from './compile.js';
+import { coldStartSection, coldStartSummaryRows } from './coldstart.js';
 
 const WHO_LABEL: Record<string, string> = { c: 'C', node: 'Node', bun: 'Bun', deno: 'Deno' };
 
@@ -52,6 +53,7 @@ export function summary(r: Results): string {
     }
   }
   rows.push(...compileSummaryRows(r));
+  rows.push(...coldStartSummaryRows(r));
   const sys = r.groups.syscall;
   if (sys) {
     for (const id of ['control', 'docker', 'lockdown', 'lockdown-ro', 'argchk-prio', 'stack-16']) {
@@ -258,5 +260,5 @@ export function readmeSection(r: Results): string {
 }
 
 export function renderMarkdown(r: Results): string {
-  return `${[header(r), `### Summary\n\n${summary(r)}`, targets(r), ffi(r), load(r), syscall(r), bpf(r), http(r), compileSection(r)].filter(Boolean).join('\n\n')}\n`;
+  return `${[header(r), `### Summary\n\n${summary(r)}`, targets(r), ffi(r), load(r), syscall(r), bpf(r), http(r), compileSection(r), coldStartSection(r)].filter(Boolean).join('\n\n')}\n`;
 }

@@ -1,6 +1,7 @@
 /** The shape of results.json. */
 import type { BpfResult } from '../groups/bpf.js';
 import type { CheckResult } from '../groups/check.js';
+import type { ColdStartResult } from '../groups/coldstart.js';
 import type { CompileResult } from '../groups/compile.js';
 import type { FfiResult } from '../groups/ffi.js';
 import type { HttpResult } from '../groups/http.js';
@@ -22,6 +23,7 @@ export interface Results {
     ffi?: FfiResult;
     load?: LoadResult;
     compile?: CompileResult;
+    coldstart?: ColdStartResult;
     syscall?: SyscallConfigResult[];
     http?: HttpResult;
   };

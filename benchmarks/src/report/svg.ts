@@ -9,6 +9,7 @@ import { RUNTIMES } from '../runner/children.js';
 import type { FilterSetName } from '../scenarios/profiles.js';
 import type { Results } from './results.js';
 import { compilePanel } from './compile.js';
+import { coldStartPanel } from './coldstart.js';
 
 interface Bar {
   series: string;
@@ -77,6 +78,8 @@ function panels(r: Results): Panel[] {
   }
   const compile = compilePanel(r);
   if (compile) out.push(compile);
+  const coldStart = coldStartPanel(r);
+  if (coldStart) out.push(coldStart);
   const sys = r.groups.syscall;
   if (sys) {
     const rows: Row[] = sys

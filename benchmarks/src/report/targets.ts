@@ -7,6 +7,7 @@ import { setLabel, type FilterSetName } from '../scenarios/profiles.js';
 import type { Results } from './results.js';
 import { pct, x } from './format.js';
 import { compileTargets } from './compile.js';
+import { coldStartTargets } from './coldstart.js';
 
 export interface TargetVerdict {
   target: string;
@@ -106,5 +107,5 @@ function throughput(r: Results): TargetVerdict[] {
 }
 
 export function evaluateTargets(r: Results): TargetVerdict[] {
-  return [...sdkVsC(r), ...compileTargets(r), ...cache(r), ...wrapper(r), ...throughput(r)];
+  return [...sdkVsC(r), ...compileTargets(r), ...coldStartTargets(r), ...cache(r), ...wrapper(r), ...throughput(r)];
 }

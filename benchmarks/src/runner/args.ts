@@ -1,5 +1,5 @@
 /**
- * Command line: `pnpm bench [--quick] [--only=ffi,load,compile,syscall,bpf,http] [--render]`.
+ * Command line: `pnpm bench [--quick] [--only=ffi,load,compile,coldstart,syscall,bpf,http] [--render]`.
  * --render measures nothing: it rewrites the markdown, the chart and the docs block from the
  * results.json already there (after a change to the reports).
  * --quick is the CI smoke run: every group and runtime, few samples, results under
@@ -8,7 +8,7 @@
  * some groups (--only) writes benchmarks/results/partial/ instead (not committed), so it never
  * replaces the committed run with part of one.
  */
-export const GROUPS = ['bpf', 'ffi', 'load', 'compile', 'syscall', 'http'] as const;
+export const GROUPS = ['bpf', 'ffi', 'load', 'compile', 'coldstart', 'syscall', 'http'] as const;
 export type GroupName = (typeof GROUPS)[number];
 
 export interface Options {

@@ -21,6 +21,8 @@ export interface Plan {
   load: { samples: number; profiles: ProfileName[] };
   /** Fresh processes per subject and path (C, and per runtime the TypeScript compiler and the libseccomp path). */
   compile: { samples: number };
+  /** Rounds of fresh processes: each runtime's six steps (bare start first) and the two C programs per runtime's preset. */
+  coldstart: { samples: number };
   ffi: { rounds: number; minCpuMs: number; cBatches: number; cIterations: number };
   /** Each configuration runs in `processes` fresh children per runtime (and C); each measures `rounds` times per phase. */
   syscall: { processes: number; rounds: number; minCpuMs: number; cBatches: number; cIterations: number; configs: SyscallConfig[] };
@@ -51,6 +53,7 @@ export const SYSCALL_CONFIGS: SyscallConfig[] = [
 export const FULL: Plan = {
   load: { samples: 31, profiles: ['rules-1', 'rules-10', 'rules-100', 'docker'] },
   compile: { samples: 31 },
+  coldstart: { samples: 31 },
   ffi: { rounds: 3, minCpuMs: 150, cBatches: 101, cIterations: 200_000 },
   syscall: { processes: 3, rounds: 2, minCpuMs: 50, cBatches: 101, cIterations: 4000, configs: SYSCALL_CONFIGS },
   http: { rounds: 9, seconds: 1.5, warmupSeconds: 1.5, connections: 16 },
@@ -59,6 +62,7 @@ export const FULL: Plan = {
 export const QUICK: Plan = {
   load: { samples: 2, profiles: ['docker'] },
   compile: { samples: 2 },
+  coldstart: { samples: 2 },
   ffi: { rounds: 1, minCpuMs: 10, cBatches: 11, cIterations: 20_000 },
   syscall: {
     processes: 1,
