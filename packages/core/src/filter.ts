@@ -257,6 +257,8 @@ export class SyscallFilter implements Disposable {
 
   /** Loads the filter into the kernel for this process (every thread, with TSYNC). */
   load(): void {
+    // After the filter is in place, binding a symbol may be refused (see Native.bindAll).
+    this.#native.bindAll();
     check(this.#native.sym.seccomp_load(this.#handle), 'seccomp_load', {
       hints: {
         ESRCH: 'TSYNC could not synchronise every thread: another thread has a different filter',

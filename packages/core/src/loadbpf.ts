@@ -26,6 +26,8 @@ export function setNoNewPrivs(native: Native): void {
 export function loadBpf(native: Native, bpf: Uint8Array, options: LoadBpfOptions = {}): void {
   if (!(bpf instanceof Uint8Array)) throw new TypeError('loadBpf() takes the program as a Uint8Array (what compile() returns).');
   validate(decodeBpf(bpf));
+  // After the filter is in place, binding a symbol may be refused (see Native.bindAll).
+  native.bindAll();
   if (options.noNewPrivs ?? true) setNoNewPrivs(native);
   // A copy: the caller's array could change while the kernel reads it.
   installBpf(native, bpf.slice(), options);
@@ -37,6 +39,7 @@ export function loadBpf(native: Native, bpf: Uint8Array, options: LoadBpfOptions
  * thread dies while the others live on, and the process hangs. Prefer strictModeFilter().
  */
 export function strictMode(native: Native): void {
+  native.bindAll();
   const lib = native.libc;
   const word = errnoWord(lib);
   native.cCall('prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT)', lib.symbols.prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT, 0, 0, 0), word[0]);

@@ -5,7 +5,7 @@
 import { errnoWord, type HostOps, type NativeLibrary, type SeccompBackend } from './backend.js';
 import { check, SeccompUnavailableError, SeccompVersionError, UnknownSyscallError } from './errors.js';
 import { capabilitiesOf, formatVersion, lazyLibrary, symbolSince, type Capabilities, type LibraryVersion } from './library.js';
-import type { BoundSymbols, SymbolName } from './symbols.js';
+import { SYMBOL_NAMES, type BoundSymbols, type SymbolName } from './symbols.js';
 import { HOST_ENDIAN } from './abi.js';
 import { nativeArch } from './arch.js';
 import { isSyscallName, resolveSyscall, suggestSyscalls } from './syscalls/index.js';
@@ -53,6 +53,18 @@ export class Native {
       if (err instanceof SeccompUnavailableError) return false;
       throw err;
     }
+  }
+
+  /**
+   * Binds every symbol of the libraries opened so far. Symbols are bound on first use, and on
+   * Deno and Bun binding one opens the library again (dlopen: openat, mmap): once a filter is
+   * in place that may be refused and kill the process. So before loading a filter of the
+   * user's, everything the SDK might call afterwards is bound. (lockdown() needs no such step:
+   * it allows what a later binding needs.)
+   */
+  bindAll(): void {
+    const symbols = (this.opened ?? this.openLibc()).symbols as Record<string, unknown>;
+    for (const name of SYMBOL_NAMES) void symbols[name];
   }
 
   get sym(): BoundSymbols {

@@ -16,8 +16,8 @@ Deno.test('JSR maps @seccomp/core to the npm release of the same version', () =>
   assert.equal(denoJson.imports['@seccomp/core'], `npm:@seccomp/core@${core.version}`);
 });
 
-Deno.test('the JSR entry exists and the published files include it', () => {
-  assert.equal(denoJson.exports, './src/index.ts');
-  assert.ok(Deno.statSync(new URL('../src/index.ts', import.meta.url)).isFile);
+Deno.test('the JSR entries exist (main and lean lockdown) and the published files include them', () => {
+  assert.deepEqual(denoJson.exports, { '.': './src/index.ts', './lockdown': './src/lockdown.ts' });
+  for (const file of Object.values(denoJson.exports as Record<string, string>)) assert.ok(Deno.statSync(new URL(`../${file}`, import.meta.url)).isFile, file);
   assert.ok(denoJson.publish.include.includes('src'));
 });
