@@ -10,6 +10,7 @@ import {
   resolveOci, runPrepared, SyscallFilter, syscallResolveName, type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
+import { rng } from '../../core/testing/compile-differential-gen.js';
 import { IPC_CALLS, SOCKETCALL_CALLS, isMultiplexedName, resolveSyscall, resolveSyscallRaw, syscallName, syscallNames } from '../../core/src/syscalls/index.js';
 
 const NATIVE: ArchName = 'x86_64';
@@ -24,17 +25,6 @@ const IPC_NAMES = Object.keys(IPC_CALLS);
 const U64 = (1n << 64n) - 1n;
 const EDGES = [0n, 1n, 2n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0x100000001n, 0xffffffff00000001n, U64];
 
-/** mulberry32, so every run compares the same vectors. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * libseccomp's program for the profile, rule by rule through SyscallFilter (so the collapse

@@ -11,6 +11,7 @@ import {
   type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
+import { rng } from '../../core/testing/compile-differential-gen.js';
 import { lowerCondition } from '../../core/src/compile/conditions.js';
 import { planArch, profileArches, type RulePlan } from '../../core/src/compile/lower.js';
 import { rulesDisjoint } from '../../core/src/compile/merge.js';
@@ -24,17 +25,6 @@ const SETS = Number(process.env.OVERLAP_SETS ?? 2000);
 const LOOP_SAMPLE = Number(process.env.OVERLAP_LOOP_SAMPLE ?? 80);
 const U64 = (1n << 64n) - 1n;
 
-/** mulberry32: a small seeded generator, so every run draws the same profiles. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
