@@ -10,8 +10,8 @@
  * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
 import {
-  assertNoConflicts, compile, compileProgram, libseccompMayBuild, SeccompError, syscallResolveName, validateProfile,
-  type Compiler, type Profile, type RetSource,
+  assertNoConflicts, compile, compileProgram, libseccompMayBuild, UnknownToLibraryError, validateProfile,
+  type Compiler, type CompileWarning, type Profile, type RetSource,
 } from '@seccomp/node';
 import { InputError } from './errors.js';
 
@@ -54,41 +54,36 @@ export function build(profile: Profile, onWarning?: (message: string) => void, v
     if (own) return own;
   }
   const warnings: string[] = [];
+  const leftOut: Extract<CompileWarning, { code: 'leftOut' }>[] = [];
   let bytes: Uint8Array;
   try {
     bytes = compile(profile, {
       via: 'libseccomp',
       onWarning: (w) => {
-        warnings.push(w);
-        onWarning?.(w);
+        warnings.push(w.message);
+        if (w.code === 'leftOut') leftOut.push(w);
+        onWarning?.(w.message);
       },
     });
   } catch (err) {
     // A stricter rule on a syscall this libseccomp does not know: the profile cannot be built
     // here as written, which the CLI reports as an input error (exit 3), in core's words.
-    // The test is on core's message, which packages/node/test/compile.test.ts pins.
-    if (err instanceof SeccompError && /does not know syscall .* would let the syscall through/.test(err.message)) {
-      throw new InputError(err.message, { cause: err });
-    }
+    if (err instanceof UnknownToLibraryError) throw new InputError(err.message, { cause: err });
     throw err;
   }
-  return { bytes, warnings, compiler: 'libseccomp', ...withoutLeftOut(profile, warnings.length > 0) };
+  return { bytes, warnings, compiler: 'libseccomp', ...withoutLeftOut(profile, leftOut) };
 }
 
 /**
  * explain runs each rule of the filter alone and names it as the file does, and compile
- * counts the rules, so they need the rules the filter really holds. Core reports what it left
- * out only in words; rather than parse them, this relies on what a warning implies: core
- * leaves names out only on a filter that is not for this arch alone, and there every name
- * the loaded libseccomp does not know is either left out or refused — and a refusal throws.
- * So once core has warned and compile() has returned, the names syscallResolveName cannot
- * resolve are exactly the ones left out. It mirrors core's result; it decides nothing.
+ * counts the rules, so they need the rules the filter really holds: the profile without the
+ * syscalls core's warnings say it left out (each names its rule and syscall).
  */
-function withoutLeftOut(profile: Profile, leftOut: boolean): { profile: Profile; kept: number[] } {
-  if (!leftOut) return { profile, kept: profile.rules.map((_, i) => i) };
+function withoutLeftOut(profile: Profile, leftOut: readonly { rule: number; syscall: string }[]): { profile: Profile; kept: number[] } {
+  if (!leftOut.length) return { profile, kept: profile.rules.map((_, i) => i) };
   const kept: number[] = [];
   const rules = profile.rules.flatMap((r, i) => {
-    const syscalls = r.syscalls.filter((s) => typeof s !== 'string' || syscallResolveName(s) !== -1);
+    const syscalls = r.syscalls.filter((s) => !leftOut.some((w) => w.rule === i && w.syscall === s));
     if (!syscalls.length) return [];
     kept.push(i);
     return [{ ...r, syscalls }];

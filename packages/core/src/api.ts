@@ -13,7 +13,7 @@ import { NotifySupervisor, takeFd } from './notify.js';
 import { rawSyscall, type SyscallArg, type SyscallResult } from './rawsyscall.js';
 import { findRuleConflicts, validateProfile, type Profile } from './profile/index.js';
 import { buildFilter } from './build.js';
-import { compileProgram, compilerOf, libseccompMayBuild, type Compiler } from './compiler.js';
+import { compileProgram, compilerOf, libseccompMayBuild, type CompileWarning, type Compiler } from './compiler.js';
 import { readStatus, type ProcessStatus } from './status.js';
 import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { syscallNames } from './syscalls/index.js';
@@ -29,10 +29,12 @@ export interface CompileOptions {
    */
   via?: Compiler;
   /**
-   * Told about each rule left out: on a multi-arch filter a syscall the loaded libseccomp does
-   * not know is skipped when its rule is more permissive than the default (fail closed).
+   * Told, as fields, about each rule left out (`leftOut`: with via libseccomp, on a multi-arch
+   * filter a syscall the loaded libseccomp does not know is skipped when its rule is more
+   * permissive than the default; fail closed) and about a profile libseccomp built instead
+   * (`builtByLibseccomp`). `message` says the same in words.
    */
-  onWarning?: (message: string) => void;
+  onWarning?: (warning: CompileWarning) => void;
 }
 
 export interface Seccomp {
@@ -119,7 +121,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       if (options.via !== undefined || !libseccompMayBuild(err)) throw err;
       // libseccomp must be there to take over; if it is not, the compiler's reason is the answer.
       if (!native.available()) throw err;
-      options.onWarning?.(`${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')`);
+      options.onWarning?.({ code: 'builtByLibseccomp', refusal: err, message: `${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')` });
       return { valid };
     }
   };

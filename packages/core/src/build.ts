@@ -3,7 +3,8 @@
  * rethrows, so nothing half-built is ever loaded.
  */
 import { Action, actionSeverity, formatAction } from './actions.js';
-import { SeccompError } from './errors.js';
+import { UnknownToLibraryError } from './errors.js';
+import type { CompileWarning } from './compiler.js';
 import type { ArchName } from './arch.js';
 import { assertLibseccompTerminates } from './libseccomp-loop.js';
 import type { FilterOptions, SyscallFilter } from './filter.js';
@@ -16,8 +17,8 @@ export interface BuildOptions {
   nativeArch?: ArchName;
   /** Whether the loaded libseccomp knows a syscall name (see `unknownToLibrary`). */
   libraryKnows?: (name: string) => boolean;
-  /** Told about every rule left out, with the reason. */
-  onWarning?: (message: string) => void;
+  /** Told about every rule left out, with the reason (code 'leftOut'). */
+  onWarning?: (warning: CompileWarning) => void;
 }
 
 /**
@@ -27,17 +28,18 @@ export interface BuildOptions {
  * fails closed (the syscall gets the default), as runc does; leaving out a stricter rule
  * would open a hole, so that is an error.
  */
-function unknownToLibrary(profile: Profile, rule: Rule, name: string, opts: BuildOptions): 'add' | 'skip' {
+function unknownToLibrary(profile: Profile, rule: Rule, index: number, name: string, opts: BuildOptions): 'add' | 'skip' {
   const arches = profile.arches ?? [];
   const nativeOnly = !arches.length || (arches.length === 1 && arches[0] === opts.nativeArch);
   if (nativeOnly || !opts.libraryKnows || opts.libraryKnows(name)) return 'add';
   const where = `syscall "${name}" (${formatAction(rule.action)}) on arches ${arches.join(', ')}`;
   if (actionSeverity(rule.action) < actionSeverity(profile.defaultAction)) {
-    opts.onWarning?.(`${where}: left out — the loaded libseccomp does not know it, so it gets the default action ${formatAction(profile.defaultAction)}`);
+    const message = `${where}: left out — the loaded libseccomp does not know it, so it gets the default action ${formatAction(profile.defaultAction)}`;
+    opts.onWarning?.({ code: 'leftOut', syscall: name, rule: index, arches: Object.freeze([...arches]), message });
     return 'skip';
   }
-  throw new SeccompError(
-    'seccomp_rule_add', 22,
+  throw new UnknownToLibraryError(
+    name, index, arches,
     `the loaded libseccomp does not know ${where}, and leaving a rule stricter than the default out would let the syscall through; upgrade libseccomp or limit the profile to the native arch`,
   );
 }
@@ -69,9 +71,9 @@ export function buildFilter(make: MakeFilter, profile: Profile, opts: BuildOptio
   try {
     applyAttributes(filter, profile);
     if (opts.nativeArch) applyArches(filter, profile, opts.nativeArch);
-    for (const rule of profile.rules) {
+    for (const [index, rule] of profile.rules.entries()) {
       for (const syscall of rule.syscalls) {
-        if (typeof syscall === 'string' && unknownToLibrary(profile, rule, syscall, opts) === 'skip') continue;
+        if (typeof syscall === 'string' && unknownToLibrary(profile, rule, index, syscall, opts) === 'skip') continue;
         if (rule.priority !== undefined) filter.setSyscallPriority(syscall, rule.priority);
         if (rule.exact) filter.addRuleExact(rule.action, syscall, ...(rule.conditions ?? []));
         else filter.addRule(rule.action, syscall, ...(rule.conditions ?? []));

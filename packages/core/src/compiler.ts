@@ -22,6 +22,17 @@ export function compilerOf(via: unknown, where: string): Compiler {
   throw new TypeError(`${where}: via is "typescript" (the default) or "libseccomp", got ${JSON.stringify(via)}.`);
 }
 
+/**
+ * What compile() and loadProfile() tell `onWarning`, as fields:
+ * - `leftOut` (via libseccomp): `syscall` of `rules[rule]` is left out on a multi-arch profile,
+ *   because the loaded libseccomp does not know it; it gets the default action (fail closed).
+ * - `builtByLibseccomp`: the SDK's compiler refused the profile for `refusal` (a layout
+ *   libseccomp's verdict depends on) and no `via` was given, so libseccomp built it.
+ */
+export type CompileWarning =
+  | { readonly code: 'leftOut'; readonly syscall: string; readonly rule: number; readonly arches: readonly string[]; readonly message: string }
+  | { readonly code: 'builtByLibseccomp'; readonly refusal: CompileError; readonly message: string };
+
 export interface CompileProgramOptions {
   /** The arch a profile without arches means and whose numbers a rule's numbers are. Default: this process's. */
   readonly nativeArch?: ArchName;

@@ -155,3 +155,22 @@ export function check(
   const errno = n === -1 && opts.errno !== undefined && opts.errno > 0 ? opts.errno : -n;
   throw new SeccompError(op, errno, opts.hints?.[errnoName(errno) ?? '']);
 }
+
+/**
+ * A rule stricter than the default on a syscall the loaded libseccomp does not know, in a
+ * profile of several arches: libseccomp cannot place it, and leaving it out would let the
+ * syscall through (the libseccomp path only; the SDK's compiler knows every syscall).
+ */
+export class UnknownToLibraryError extends SeccompError {
+  override readonly name = 'UnknownToLibraryError';
+  readonly syscall: string;
+  /** Index in `profile.rules`. */
+  readonly rule: number;
+  readonly arches: readonly string[];
+  constructor(syscall: string, rule: number, arches: readonly string[], detail: string) {
+    super('seccomp_rule_add', 22, detail);
+    this.syscall = syscall;
+    this.rule = rule;
+    this.arches = Object.freeze([...arches]);
+  }
+}
