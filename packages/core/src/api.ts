@@ -18,6 +18,7 @@ import { readStatus, type ProcessStatus } from './status.js';
 import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { syscallNames } from './syscalls/index.js';
 import { compileLockdown, lockdown, type LockdownResult } from './lockdown/run.js';
+import { lockdownLibseccompBuild } from './lockdown/api.js';
 import type { LockdownOptions } from './lockdown/options.js';
 
 export interface CompileOptions {
@@ -96,6 +97,7 @@ export function strictModeProfile(arch: ArchName = nativeArch()): Profile {
 
 export function createSeccomp(backend: SeccompBackend): Seccomp {
   const native = new Native(backend);
+  const lockdownLibseccomp = lockdownLibseccompBuild(native);
   class SyscallFilter extends BaseFilter {
     constructor(defaultAction: ActionT, options?: FilterOptions) {
       super(native, defaultAction, options);
@@ -176,8 +178,8 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     notifySupervisor: (fd) => new NotifySupervisor(native, fd),
     takeFd: (pid, fd) => takeFd(native, pid, fd),
     rawSyscall: (syscall, ...args) => rawSyscall(native, syscall, args),
-    lockdown: (options) => lockdown(native, (p, via) => compile(p, { via }), options),
-    compileLockdown: (options) => compileLockdown(native, (p, via) => compile(p, { via }), options),
+    lockdown: (options) => lockdown(native, lockdownLibseccomp, options),
+    compileLockdown: (options) => compileLockdown(native, lockdownLibseccomp, options),
     native,
   };
 }

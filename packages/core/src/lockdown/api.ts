@@ -1,9 +1,8 @@
 /**
  * createLockdown(backend): lockdown(), compileLockdown() and status() bound to one runtime's
  * FFI, without the rest of the SDK. It is what the runtime packages' lean entry
- * (`@seccomp/node/lockdown`, …) exports; createSeccomp() binds the same functions into the
- * whole API. Both build libseccomp's programs with the same SyscallFilter; this one skips
- * compile()'s validation, which lockdown's own profiles pass by construction.
+ * (`@seccomp/node/lockdown`, …) exports; createSeccomp() binds the same functions, with the
+ * same libseccomp builder, into the whole API.
  */
 import { nativeArch } from '../arch.js';
 import type { SeccompBackend } from '../backend.js';
@@ -13,7 +12,7 @@ import { Native } from '../native.js';
 import type { Profile } from '../profile/model.js';
 import { readStatus, type ProcessStatus } from '../status.js';
 import type { LockdownOptions } from './options.js';
-import { compileLockdown, lockdown, type LockdownResult } from './run.js';
+import { compileLockdown, lockdown, type CompileProfile, type LockdownResult } from './run.js';
 
 export interface LockdownApi {
   /**
@@ -29,15 +28,20 @@ export interface LockdownApi {
   readonly native: Native;
 }
 
-export function createLockdown(backend: SeccompBackend): LockdownApi {
-  const native = new Native(backend);
-  const viaLibseccomp = (profile: Profile): Uint8Array => {
+/** lockdown's builder for `via: 'libseccomp'`, shared by both entries so they make the same bytes. */
+export function lockdownLibseccompBuild(native: Native): CompileProfile {
+  return (profile: Profile): Uint8Array => {
     using filter = buildFilter((def, opts) => new SyscallFilter(native, def, opts), profile, {
-      nativeArch: nativeArch(backend.host.machine()),
+      nativeArch: nativeArch(native.host.machine()),
       libraryKnows: (name) => native.libraryKnows(name),
     });
     return filter.exportBpf();
   };
+}
+
+export function createLockdown(backend: SeccompBackend): LockdownApi {
+  const native = new Native(backend);
+  const viaLibseccomp = lockdownLibseccompBuild(native);
   return {
     lockdown: (options) => lockdown(native, viaLibseccomp, options),
     compileLockdown: (options) => compileLockdown(native, viaLibseccomp, options),

@@ -30,11 +30,11 @@ import { precompiledEntry, precompiledProgram, seccompNumber } from './precompil
 import { bindSelfPidInPlace } from './self.js';
 
 /**
- * Builds one profile into BPF with libseccomp (createSeccomp's compile). The SDK's compiler is
- * called directly: the plan's profiles are valid and free of conflicts by construction, so
- * compile()'s checks would only repeat work.
+ * Builds one of lockdown's profiles into BPF with libseccomp (for `via: 'libseccomp'`; see
+ * lockdownLibseccompBuild). The SDK's compiler is called directly. Either way compile()'s
+ * checks are skipped: the plan's profiles are valid and free of conflicts by construction.
  */
-export type CompileProfile = (profile: Profile, via: Compiler) => Uint8Array;
+export type CompileProfile = (profile: Profile) => Uint8Array;
 
 export interface LockdownResult {
   /** Where the programs came from: built now by the SDK's compiler or libseccomp, or precompiled (`bpf`). */
@@ -83,7 +83,7 @@ function metaOf(arch: ArchName, preset: string, counts: readonly number[], optio
 
 /** The programs of a plan, built now, in load order. */
 function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan, options: ResolvedLockdownOptions): LockdownBpf {
-  const build = (p: Profile) => (options.via === 'typescript' ? compileProgram(p, { nativeArch: plan.arch }).bytes : compile(p, options.via));
+  const build = (p: Profile) => (options.via === 'typescript' ? compileProgram(p, { nativeArch: plan.arch }).bytes : compile(p));
   const programs = [build(plan.argumentFilter), build(plan.mainFilter)];
   const counts = [plan.allowed.length, plan.conditional.length, plan.denied.length, plan.enosys.length];
   const compiler = options.via === 'libseccomp' ? `libseccomp ${formatVersion(native.version())}` : 'typescript';
