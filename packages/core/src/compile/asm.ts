@@ -133,34 +133,58 @@ export class Assembler {
 
 const isBranch = (c: number): boolean => (c & 0x07) === BPF_JMP && c !== JA;
 
+/** The program as it is written: instruction objects, bytes in the target's order, each return's source. */
+class ProgramWriter {
+  readonly program: SockFilter[];
+  readonly bytes: Uint8Array;
+  readonly provenance: Map<number, RetSource>;
+  readonly view: DataView;
+  readonly le: boolean;
+  pc: number;
+
+  // Assigned here rather than as field initializers: less code runs on a cold first call.
+  constructor(count: number, endian: Endian) {
+    this.program = [];
+    this.bytes = new Uint8Array(count * 8);
+    this.view = new DataView(this.bytes.buffer);
+    this.le = endian === 'little';
+    this.provenance = new Map();
+    this.pc = 0;
+  }
+
+  put(code: number, jt: number, jf: number, k: number): void {
+    const at = this.pc * 8;
+    this.view.setUint16(at, code, this.le);
+    this.view.setUint8(at + 2, jt);
+    this.view.setUint8(at + 3, jf);
+    this.view.setUint32(at + 4, k, this.le);
+    this.program.push({ code, jt, jf, k });
+    this.pc++;
+  }
+
+  ret(k: number, source: RetSource): void {
+    this.provenance.set(this.pc, source);
+    this.put(RET, 0, 0, k);
+  }
+
+  linked(): Linked {
+    return { program: this.program, bytes: this.bytes, provenance: this.provenance };
+  }
+}
+
 /** The program, its bytes and provenance, when every jump reaches its targets. */
 function encode(items: readonly number[], ks: readonly number[], sources: readonly RetSource[], pcOf: Int32Array, count: number, endian: Endian): Linked {
-  const program: SockFilter[] = [];
-  const bytes = new Uint8Array(count * 8);
-  const view = new DataView(bytes.buffer);
-  const le = endian === 'little';
-  const provenance = new Map<number, RetSource>();
-  let pc = 0;
+  const w = new ProgramWriter(count, endian);
   for (let i = 0, j = 0; i < items.length; i += 3, j++) {
     const code = items[i]!;
     if (code < 0) continue;
-    let k = ks[j]!;
-    let jt = 0;
-    let jf = 0;
-    if (code === RET) provenance.set(pc, sources[items[i + 1]!]!);
-    else if (code === JA) k = pcOf[items[i + 1]!]! - pc - 1;
-    else if (isBranch(code)) {
-      jt = pcOf[items[i + 1]!]! - pc - 1;
-      jf = pcOf[items[i + 2]!]! - pc - 1;
-    }
-    view.setUint16(pc * 8, code, le);
-    view.setUint8(pc * 8 + 2, jt);
-    view.setUint8(pc * 8 + 3, jf);
-    view.setUint32(pc * 8 + 4, k, le);
-    program.push({ code, jt, jf, k });
-    pc++;
+    const pc = w.pc;
+    if (code === RET) w.ret(ks[j]!, sources[items[i + 1]!]!);
+    else if (code === JA) w.put(code, 0, 0, pcOf[items[i + 1]!]! - pc - 1);
+    else if (isBranch(code)) w.put(code, pcOf[items[i + 1]!]! - pc - 1, pcOf[items[i + 2]!]! - pc - 1, ks[j]!);
+    else w.put(code, 0, 0, ks[j]!);
   }
-  return { program, bytes, provenance };
+  return w.linked();
 }
 
 /**
@@ -214,42 +238,26 @@ interface Far {
 
 /** As encode, with each trampoline written right after its jump. */
 function encodeFar(items: readonly number[], ks: readonly number[], sources: readonly RetSource[], { farT, farF, pcOf, landing, count }: Far, endian: Endian): Linked {
-  const program: SockFilter[] = [];
-  const bytes = new Uint8Array(count * 8);
-  const view = new DataView(bytes.buffer);
-  const le = endian === 'little';
-  const provenance = new Map<number, RetSource>();
-  let pc = 0;
-  const put = (code: number, jt: number, jf: number, k: number): void => {
-    view.setUint16(pc * 8, code, le);
-    view.setUint8(pc * 8 + 2, jt);
-    view.setUint8(pc * 8 + 3, jf);
-    view.setUint32(pc * 8 + 4, k, le);
-    program.push({ code, jt, jf, k });
-    pc++;
-  };
-  const ret = (item: number): void => {
-    provenance.set(pc, sources[items[3 * item + 1]!]!);
-    put(RET, 0, 0, ks[item]!);
-  };
+  const w = new ProgramWriter(count, endian);
+  const ret = (item: number): void => w.ret(ks[item]!, sources[items[3 * item + 1]!]!);
   const trampoline = (target: Label): void => {
     const land = landing[target]!;
     if (items[3 * land] === RET) ret(land);
-    else put(JA, 0, 0, pcOf[target]! - pc - 1);
+    else w.put(JA, 0, 0, pcOf[target]! - w.pc - 1);
   };
   for (let i = 0; i < farT.length; i++) {
     const code = items[3 * i]!;
     if (code < 0) continue;
     if (code === RET) ret(i);
-    else if (code === JA) put(code, 0, 0, pcOf[items[3 * i + 1]!]! - pc - 1);
-    else if (!isBranch(code)) put(code, 0, 0, ks[i]!);
+    else if (code === JA) w.put(code, 0, 0, pcOf[items[3 * i + 1]!]! - w.pc - 1);
+    else if (!isBranch(code)) w.put(code, 0, 0, ks[i]!);
     else {
       const pt = farT[i]!;
       const pf = farF[i]!;
       const tFirst = pt >= pf;
-      const jt = pt ? (tFirst ? 0 : 1) : pcOf[items[3 * i + 1]!]! - pc - 1;
-      const jf = pf ? (tFirst && pt ? 1 : 0) : pcOf[items[3 * i + 2]!]! - pc - 1;
-      put(code, jt, jf, ks[i]!);
+      const jt = pt ? (tFirst ? 0 : 1) : pcOf[items[3 * i + 1]!]! - w.pc - 1;
+      const jf = pf ? (tFirst && pt ? 1 : 0) : pcOf[items[3 * i + 2]!]! - w.pc - 1;
+      w.put(code, jt, jf, ks[i]!);
       if (tFirst) {
         if (pt) trampoline(items[3 * i + 1]!);
         if (pf) trampoline(items[3 * i + 2]!);
@@ -259,7 +267,7 @@ function encodeFar(items: readonly number[], ks: readonly number[], sources: rea
       }
     }
   }
-  return { program, bytes, provenance };
+  return w.linked();
 }
 
 /** Accumulator states, as a load offset (>= 0) or one of these. */
