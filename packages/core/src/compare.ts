@@ -2,6 +2,7 @@
  * Argument comparisons (libseccomp's `struct scmp_arg_cmp`): `arg(1).eq(0o700)`.
  * Conditions of one rule AND together; several rules for one syscall OR.
  */
+import { compareHolds } from './compare-holds.js';
 
 /** enum scmp_compare in seccomp.h. */
 export const CMP = Object.freeze({ ne: 1, lt: 2, le: 3, eq: 4, ge: 5, gt: 6, maskedEq: 7 } as const);
@@ -127,15 +128,7 @@ export function compareOpName(op: number): CompareOp {
 /** Whether `value` (the raw 64-bit argument) satisfies the condition; used by explain and tests. */
 export function conditionHolds(c: Condition, value: bigint): boolean {
   const v = c.width === 32 && (c.op === 'eq' || c.op === 'maskedEq') ? value & U32_MAX : value & U64_MAX;
-  switch (c.op) {
-    case 'eq': return v === c.value;
-    case 'ne': return v !== c.value;
-    case 'lt': return v < c.value;
-    case 'le': return v <= c.value;
-    case 'gt': return v > c.value;
-    case 'ge': return v >= c.value;
-    case 'maskedEq': return (v & c.mask) === c.value;
-  }
+  return compareHolds(c.op, v, c.value, c.mask);
 }
 
 export function formatCondition(c: Condition): string {

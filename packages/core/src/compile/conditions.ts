@@ -5,6 +5,7 @@
  * here as libseccomp receives it (compare.ts `toArgCmp`: eq and maskedEq become a masked
  * compare of the low word).
  */
+import { compareHolds } from '../compare-holds.js';
 import { compareOpName, toArgCmp, type CompareOp, type Condition } from '../compare.js';
 
 export type Bits = 32 | 64;
@@ -39,16 +40,7 @@ export function lowerCondition(c: Condition, bits: Bits): ArgTest | undefined {
 
 /** Whether the raw 64-bit argument passes the test (the compiled program's meaning). */
 export function testHolds(t: ArgTest, value: bigint): boolean {
-  const v = value & ALL(t.bits);
-  switch (t.op) {
-    case 'eq': return v === t.datum;
-    case 'ne': return v !== t.datum;
-    case 'lt': return v < t.datum;
-    case 'le': return v <= t.datum;
-    case 'gt': return v > t.datum;
-    case 'ge': return v >= t.datum;
-    case 'maskedEq': return (v & t.mask) === t.datum;
-  }
+  return compareHolds(t.op, value & ALL(t.bits), t.datum, t.mask);
 }
 
 type Range = readonly [lo: bigint, hi: bigint];
