@@ -10,8 +10,6 @@
 // would triple the children on a 2-core machine and judge nothing new.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SockFilter } from '../src/abi.js';
 import { encodeBpf } from '../src/abi.js';
 import { Action, formatAction } from '../src/actions.js';
@@ -19,7 +17,8 @@ import { archInfo } from '../src/arch.js';
 import { BPF_JEQ, BPF_JMP, BPF_K, emulate, jump, validate } from '../src/bpf/index.js';
 import { InvalidBpfError } from '../src/errors.js';
 import { resolveSyscall } from '../src/syscalls/index.js';
-import { runChild, type ChildCommand, type ChildOutcome } from '../testing/harness.js';
+import { runChild, type ChildOutcome } from '../testing/harness.js';
+import { nodeChildCommand } from './node-child.js';
 import { decodeProbeErrno, probeProgram } from '../testing/probe.js';
 import type { KernelBpfParams } from '../testing/scenarios.js';
 import {
@@ -33,21 +32,11 @@ const EINVAL = 22;
 const ENOSYS = 38;
 const MAX_ERRNO = 4095;
 
-const NODE_PACKAGE = new URL('../../node/dist/index.js', import.meta.url);
 /** This run's reason not to ask the kernel, if any. */
 const cannot = process.arch !== 'x64'
   ? `this machine is ${process.arch}: the probes are written for x86_64's seccomp_data and audit arch`
   : undefined;
 
-/** A Node child running the scenarios from source (tsx), with the built @seccomp/node for rawSyscall. */
-function command(): ChildCommand {
-  if (!existsSync(NODE_PACKAGE)) throw new Error(`${fileURLToPath(NODE_PACKAGE)} is missing: run pnpm build first`);
-  return {
-    argv: [process.execPath, '--import', import.meta.resolve('tsx')],
-    entry: fileURLToPath(new URL('../testing/child.ts', import.meta.url)),
-    packageUrl: NODE_PACKAGE.href,
-  };
-}
 
 interface Answer { ret: number; errno: number }
 interface KernelResult { listener?: Answer; control: Answer[]; loads: Answer[]; calls: Answer[] }
@@ -62,7 +51,7 @@ function refuses(program: SockFilter[]): boolean {
   }
 }
 
-const kernel = (params: KernelBpfParams, timeoutMs?: number) => runChild(command(), 'kernelBpf', params, { timeoutMs });
+const kernel = (params: KernelBpfParams, timeoutMs?: number) => runChild(nodeChildCommand(), 'kernelBpf', params, { timeoutMs });
 const hex = (program: readonly SockFilter[]) => Buffer.from(encodeBpf(program)).toString('hex');
 
 function resultOf(o: ChildOutcome): KernelResult {

@@ -14,8 +14,6 @@
 // every runtime, and the kernel's answer does not depend on which runtime asked.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { encodeBpf, type SockFilter } from '../src/abi.js';
 import { Action, actionsEqual, encodeAction, formatAction } from '../src/actions.js';
 import { archInfo } from '../src/arch.js';
@@ -23,7 +21,8 @@ import { BPF_K, BPF_RET, emulate, kernelAction, stmt } from '../src/bpf/index.js
 import { resolveSyscall } from '../src/syscalls/index.js';
 import { CORPUS, forEachSim, type CorpusEntry } from '../testing/corpus-data.js';
 import { pickSample, RUNTIME_SYSCALLS, type ProbeCall } from '../testing/corpus-probes.js';
-import { runChild, type ChildCommand, type ChildOutcome } from '../testing/harness.js';
+import { runChild, type ChildOutcome } from '../testing/harness.js';
+import { nodeChildCommand } from './node-child.js';
 import { decodeProbeErrno, probeProgram, type Probe } from '../testing/probe.js';
 import { entryProgram, NATIVE, toAction, type EntryProgram } from './compile-corpus-entry.js';
 
@@ -31,20 +30,11 @@ const PER_ENTRY = 20;
 /** A probe tests at most this many distinct syscall numbers (probe.ts). */
 const PROBE_SET = 255;
 
-const NODE_PACKAGE = new URL('../../node/dist/index.js', import.meta.url);
 /** This run's reason not to ask the kernel, if any (the package's bun and deno scripts leave this file out too). */
 const cannot = 'Bun' in globalThis || 'Deno' in globalThis
   ? 'Node only: the children are Node processes running the built @seccomp/node'
   : process.arch !== 'x64' ? `this machine is ${process.arch}: the samples are the corpus's x86_64 cases, issued natively` : undefined;
 
-function command(): ChildCommand {
-  if (!existsSync(NODE_PACKAGE)) throw new Error(`${fileURLToPath(NODE_PACKAGE)} is missing: run pnpm build first`);
-  return {
-    argv: [process.execPath, '--import', import.meta.resolve('tsx')],
-    entry: fileURLToPath(new URL('../testing/child.ts', import.meta.url)),
-    packageUrl: NODE_PACKAGE.href,
-  };
-}
 
 /** The named rules that keep a native case out of the sample (nr → rule). */
 function exclusions(): Map<number, string> {
@@ -118,7 +108,7 @@ function plans(): { plans: Plan[]; unsampled: Record<string, string> } {
 
 /** Loads `program` in a child (rawCalls) and makes the calls; each call's errno, 0 if it succeeded. */
 async function inChild(program: readonly SockFilter[], calls: readonly ProbeCall[]): Promise<number[]> {
-  const o: ChildOutcome = await runChild(command(), 'rawCalls', { bpf: Array.from(encodeBpf(program, 'little')), calls });
+  const o: ChildOutcome = await runChild(nodeChildCommand(), 'rawCalls', { bpf: Array.from(encodeBpf(program, 'little')), calls });
   assert.equal(o.error, undefined, `child failed: ${JSON.stringify(o.error)}\n${o.stderr.slice(0, 2000)}`);
   assert.equal(o.code, 0, `code=${o.code} signal=${o.signal} hung=${o.hung}\n${o.stderr.slice(0, 2000)}`);
   const errnos = o.result as number[];

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Action, arg, arg32, type Profile, type Rule } from '../src/index.js';
 import { emulate } from '../src/bpf/index.js';
-import { compileProfileBpf, CompileError } from '../src/compile/index.js';
+import { compileProfileBpf } from '../src/compile/index.js';
+import { refusal } from './compile-refusal.js';
 
 const X86_64 = { nativeArch: 'x86_64' } as const;
 
@@ -14,15 +15,6 @@ function verdict(bpf: Uint8Array, args: bigint[]): string {
   return a.kind === 'errno' ? `errno(${a.errno})` : a.kind;
 }
 
-function refusal(fn: () => unknown): CompileError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CompileError) return err;
-    throw err;
-  }
-  assert.fail('expected a CompileError');
-}
 
 const read = (action: Rule['action'], ...conditions: NonNullable<Rule['conditions']>): Rule => ({ syscalls: ['read'], action, conditions });
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { Action, arg, arg32, type ArchName, type Condition, type Profile } from '../src/index.js';
 import { BPF_RET, bpfClass, emulate, validate } from '../src/bpf/index.js';
 import { resolveSyscallRaw, syscallNames } from '../src/syscalls/index.js';
-import { compileProfileBpf, CompileError } from '../src/compile/index.js';
+import { compileProfileBpf } from '../src/compile/index.js';
+import { refusal } from './compile-refusal.js';
 
 const X86_64 = { nativeArch: 'x86_64' } as const;
 
@@ -13,15 +14,6 @@ function verdict(bpf: Uint8Array, arch: 'x86_64' | 'x32' | 'x86' | 'aarch64' | '
   return a.kind === 'errno' ? `errno(${a.errno})` : a.kind;
 }
 
-function refusal(fn: () => unknown): CompileError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof CompileError) return err;
-    throw err;
-  }
-  assert.fail('expected a CompileError');
-}
 
 test('every return instruction has a provenance: a rule index, default or badArch', () => {
   const profile: Profile = {
