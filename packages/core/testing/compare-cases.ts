@@ -14,6 +14,7 @@ import type { CompareCase } from './scenarios.js';
 
 type Run = (scenario: string, params?: unknown, opts?: RunOptions) => Promise<ChildOutcome>;
 type Define = (name: string, fn: () => Promise<void>) => void;
+type Via = 'libseccomp' | 'typescript';
 
 /** A condition and, for each raw argument (decimal or 0x), whether it holds. */
 type Pinned = Omit<CompareCase, 'args'> & { holds: Record<string, boolean> };
@@ -67,9 +68,9 @@ function resultOf(o: ChildOutcome): { before: number[][]; after: number[][] } {
 }
 
 /** Runs one child's share; returns "condition on arg: got, want" for each wrong answer, and the calls made. */
-async function runShare(run: Run, share: Pinned[]): Promise<{ wrong: string[]; calls: number }> {
+async function runShare(run: Run, share: Pinned[], via: Via): Promise<{ wrong: string[]; calls: number }> {
   const cases: CompareCase[] = share.map(({ holds, ...c }) => ({ ...c, args: Object.keys(holds) }));
-  const r = resultOf(await run('compare', { cases }));
+  const r = resultOf(await run('compare', { cases, via }));
   assert.equal(r.before.length, share.length, 'a result per case, unfiltered');
   assert.equal(r.after.length, share.length, 'a result per case, filtered');
   const wrong: string[] = [];
@@ -89,18 +90,21 @@ async function runShare(run: Run, share: Pinned[]): Promise<{ wrong: string[]; c
 }
 
 export function defineCompareTests(t: Define, run: Run): void {
-  t(`comparison operators on a real argument register: ${CASES} conditions, ${CALLS} calls, verdicts pinned by hand`, async () => {
-    assert.equal(PINNED.length, CASES);
-    const wrong: string[] = [];
-    let calls = 0;
-    for (const share of chunks(PINNED, PER_CHILD)) {
-      const r = await runShare(run, share);
-      wrong.push(...r.wrong);
-      calls += r.calls;
-    }
-    assert.deepEqual(wrong, []);
-    assert.equal(calls, CALLS, 'every pinned call ran');
-  });
+  // Both builders: libseccomp (SyscallFilter) and the SDK's own compiler (loadProfile).
+  for (const via of ['libseccomp', 'typescript'] as const) {
+    t(`comparison operators on a real argument register, built by ${via}: ${CASES} conditions, ${CALLS} calls, verdicts pinned by hand`, async () => {
+      assert.equal(PINNED.length, CASES);
+      const wrong: string[] = [];
+      let calls = 0;
+      for (const share of chunks(PINNED, PER_CHILD)) {
+        const r = await runShare(run, share, via);
+        wrong.push(...r.wrong);
+        calls += r.calls;
+      }
+      assert.deepEqual(wrong, []);
+      assert.equal(calls, CALLS, 'every pinned call ran');
+    });
+  }
 
   t('conditionHolds (what explain reports) agrees with every pinned verdict', async () => {
     const wrong: string[] = [];

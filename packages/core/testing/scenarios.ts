@@ -146,15 +146,21 @@ export const SCENARIOS: Record<string, Scenario> = {
   /**
    * Up to seven conditions on argument 0, one probe syscall each (rule: errno 77), then each
    * probe made with each of its case's raw 64-bit arguments: first unfiltered (the control:
-   * every call must run), then under the filter. Returns the errnos, case by case.
+   * every call must run), then under the filter built by libseccomp or by the SDK's own
+   * compiler (`via`). Returns the errnos, case by case.
    */
-  compare(api, { cases }: { cases: CompareCase[] }) {
+  compare(api, { cases, via }: { cases: CompareCase[]; via: 'libseccomp' | 'typescript' }) {
     if (cases.length > PROBES.length) throw new RangeError(`at most ${PROBES.length} cases per child, got ${cases.length}`);
     const calls = () => cases.map((c, i) => c.args.map((v) => api.rawSyscall(PROBES[i]!, BigInt(v)).errno));
     const before = calls();
-    const filter = new api.SyscallFilter(api.Action.allow);
-    cases.forEach((c, i) => filter.addRule(api.Action.errno(77), PROBES[i]!, compareCondition(api, c)));
-    filter.load();
+    if (via === 'libseccomp') {
+      const filter = new api.SyscallFilter(api.Action.allow);
+      cases.forEach((c, i) => filter.addRule(api.Action.errno(77), PROBES[i]!, compareCondition(api, c)));
+      filter.load();
+    } else {
+      const rules = cases.map((c, i) => ({ action: api.Action.errno(77), syscalls: [PROBES[i]!], conditions: [compareCondition(api, c)] }));
+      api.loadProfile({ defaultAction: api.Action.allow, rules }, { via: 'typescript' });
+    }
     return { before, after: calls() };
   },
 
