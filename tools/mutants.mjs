@@ -17,7 +17,7 @@ import { join } from 'node:path';
 
 const NODE_SUITE = ['packages/node', 'test/conformance.test.ts'];
 
-const CORE_CORPUS = ['packages/core', 'test/compile-corpus.test.ts'];
+const DIFFERENTIAL = ['packages/node', 'test/compile-differential.test.ts'];
 
 const MUTANTS = [
   {
@@ -71,8 +71,9 @@ const MUTANTS = [
     file: 'packages/core/src/compile/emit.ts',
     from: '  asm.load(off.lo);\n  asm.branch(orEqual ? BPF_JGE : BPF_JGT, LO(t.datum), yes, no);',
     to: '  asm.load(off.lo);\n  asm.branch(orEqual ? BPF_JGT : BPF_JGE, LO(t.datum), yes, no);',
-    suite: CORE_CORPUS,
-    pattern: '.',
+    suite: DIFFERENTIAL,
+    pattern: 'random profiles compiled by both',
+    env: { SECCOMP_DIFF_PROFILES: '2000' },
   },
   {
     name: 'delete-an-attack',
@@ -90,9 +91,10 @@ function sh(cwd, cmd, args) {
 }
 
 /** Runs one suite's matching tests; the exit status and the names of the failing tests. */
-function runTests(root, [dir, file], pattern) {
+function runTests(root, { suite: [dir, file], pattern, env }) {
   const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', `--test-name-pattern=${pattern}`, file], {
     cwd: join(root, dir),
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 256 << 20,
   });
@@ -124,11 +126,11 @@ function main() {
     sh(root, 'pnpm', ['install', '--frozen-lockfile', '--offline', '--silent']);
     sh(root, 'pnpm', ['--silent', '--filter', '@seccomp/core', '--filter', '@seccomp/node', 'build']);
     for (const m of chosen) {
-      const clean = runTests(root, m.suite, m.pattern);
+      const clean = runTests(root, m);
       if (clean.status !== 0 || clean.pass === 0) throw new Error(`${m.name}: the unbroken build must pass these tests first (${clean.pass} pass, ${clean.fail} fail)`);
       const restore = mutate(root, m);
       build(root);
-      const broken = runTests(root, m.suite, m.pattern);
+      const broken = runTests(root, m);
       restore();
       build(root);
       const caught = broken.status !== 0 && broken.fail > 0;
