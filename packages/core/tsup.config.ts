@@ -23,9 +23,10 @@ export default defineConfig([
   { entry: { lockdown: 'src/lockdown/entry.ts' }, format: ['esm'], dts: { only: true } },
   {
     // The conformance suite runs in each runtime's test runner and child processes (ESM only).
-    entry: { 'testing/index': 'testing/index.ts', 'testing/child': 'testing/child.ts' },
+    // testing/reports: the child ↔ parent line protocol alone, for benchmark children that time their start.
+    entry: { 'testing/index': 'testing/index.ts', 'testing/child': 'testing/child.ts', 'testing/reports': 'testing/reports.ts' },
     format: ['esm'],
-    dts: { entry: { 'testing/index': 'testing/index.ts' }, compilerOptions: { types: ['node'] } },
+    dts: { entry: { 'testing/index': 'testing/index.ts', 'testing/reports': 'testing/reports.ts' }, compilerOptions: { types: ['node'] } },
     target: 'es2022',
     platform: 'node',
     external: [/^node:/],

@@ -1,12 +1,14 @@
 /**
  * Entry point of every child process the conformance suite starts. The child imports the
  * runtime package under test (its URL is argv[0]), runs one scenario and reports JSON lines
- * on stdout (`@@ {...}`), so the parent can see how far it got even when the kernel kills it.
+ * on stdout (reports.ts), so the parent can see how far it got even when the kernel kills it.
  *
  * Usage: <runtime> child.js <package-url> <scenario> <params-json>
  */
-import { SCENARIOS, type ScenarioApi } from './scenarios.js';
+import { SCENARIOS } from './scenarios.js';
 import { LOCKDOWN_SCENARIOS } from './lockdown-scenarios.js';
+import { errorReport, reportLine } from './reports.js';
+import type { ScenarioApi } from './scenario-types.js';
 
 declare const Deno: { args: string[]; exit(code: number): never } | undefined;
 
@@ -23,9 +25,8 @@ function argv(): string[] {
 const proc = (globalThis as unknown as { process: { stdout: { write(s: string): void }; exit(code: number): void } }).process;
 
 export function report(value: unknown): void {
-  const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
   // One write per line keeps lines whole even if the process dies right after.
-  proc.stdout.write(`@@ ${text}\n`);
+  proc.stdout.write(`${reportLine(value)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -44,8 +45,7 @@ main().then(
     proc.exit(0);
   },
   (err: unknown) => {
-    const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
-    report({ error: { name: e?.name, message: e?.message, code: e?.code, errno: e?.errno, op: e?.op, suggestions: e?.suggestions, problems: e?.problems } });
+    report({ error: errorReport(err) });
     proc.exit(3);
   },
 );

@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
-import type { TestFn } from './suite.js';
+import type { TestFn } from './suite-types.js';
 import { compareAtEdges } from './compile-differential-edges.js';
 import { randomProfile, rng } from './compile-differential-gen.js';
 import { KERNEL_SHAPE, kernelCall, kernelPlan, kernelVerdict, marker, PROBE_CODES_FROM, type KernelPlan, type ProbeCall } from './compile-differential-kernel.js';

@@ -5,7 +5,7 @@
 import type { Action, ArchName, Condition, SyscallFilter } from '../src/index.js';
 import type { CorpusAction, CorpusArg, CorpusFilter, CorpusRule, CorpusStep } from './corpus-data.js';
 import { ruleValue } from './corpus-data.js';
-import type { ScenarioApi } from './scenarios.js';
+import type { ScenarioApi } from './scenario-types.js';
 
 export interface BuildContext {
   api: ScenarioApi;

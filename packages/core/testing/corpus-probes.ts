@@ -9,7 +9,7 @@ import { CORPUS } from './corpus-data.js';
 import { buildFilter, type BuildNotes } from './corpus-build.js';
 import { entryPlan, evaluateEntry } from './corpus.js';
 import { probeProgram } from './probe.js';
-import type { ScenarioApi } from './scenarios.js';
+import type { ScenarioApi } from './scenario-types.js';
 
 /**
  * Syscalls the runtime (any of its threads) may make at any moment: a probe answering

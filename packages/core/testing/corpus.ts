@@ -11,7 +11,7 @@ import type { ArchName, PreparedBpf, SyscallFilter } from '../src/index.js';
 import type { CorpusCase, CorpusEntry, SimInput } from './corpus-data.js';
 import { CORPUS, caseCount, caseSyscallTable, corpusArch, CORPUS_ARCHES, filterArches, forEachSim, usesSteps } from './corpus-data.js';
 import { buildFilter, toAction, type BuildContext, type BuildNotes } from './corpus-build.js';
-import type { ScenarioApi } from './scenarios.js';
+import type { ScenarioApi } from './scenario-types.js';
 
 export interface CaseFailure {
   arch: string;

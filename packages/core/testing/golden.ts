@@ -17,7 +17,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { disassembleLines } from '../src/bpf/index.js';
 import type { ChildCommand, ChildOutcome, RunOptions } from './harness.js';
-import type { SuiteAdapter } from './suite.js';
+import { parseReports } from './reports.js';
+import type { SuiteAdapter } from './suite-types.js';
 
 /** One golden file: hashes tie it to the fixture it was compiled from. */
 export interface GoldenFile {
@@ -123,10 +124,6 @@ export function checkGolden(dir: string, set: GoldenSet, name: string, fixturePa
   return problems;
 }
 
-function reports(stdout: string): Record<string, unknown>[] {
-  return stdout.split('\n').filter((l) => l.startsWith('@@ ')).map((l) => JSON.parse(l.slice(3)) as Record<string, unknown>);
-}
-
 /**
  * Which libseccomp the runtime's child loads, asked synchronously: the answer decides at
  * registration whether the tests run or are skipped, and runners register synchronously.
@@ -138,7 +135,7 @@ export function probeLibrary(cmd: ChildCommand): { libseccomp: string; arch: str
     env: { ...process.env, UV_USE_IO_URING: '0' },
     timeout: 30_000,
   });
-  const found = reports(r.stdout ?? '');
+  const found = parseReports(r.stdout ?? '');
   const done = found.find((x) => x.done) as { result?: GoldenOutput } | undefined;
   if (done?.result) return { libseccomp: done.result.libseccomp, arch: done.result.arch };
   const failed = found.find((x) => x.error) as { error?: { message?: string } } | undefined;

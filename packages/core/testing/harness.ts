@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { parseReports, type ErrorReport } from './reports.js';
 
 export interface ChildCommand {
   /** Executable and leading arguments, e.g. [node], [bun], [deno, run, -A]. */
@@ -25,7 +26,7 @@ export interface ChildOutcome {
   reports: Record<string, unknown>[];
   /** The final result, when the scenario finished. */
   result?: unknown;
-  error?: { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
+  error?: ErrorReport;
   stdout: string;
   stderr: string;
 }
@@ -48,13 +49,6 @@ function threadStates(pid: number): Record<string, string> {
     // The process went away while we looked.
   }
   return out;
-}
-
-function parseReports(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.startsWith('@@ '))
-    .map((l) => JSON.parse(l.slice(3)) as Record<string, unknown>);
 }
 
 export function runChild(cmd: ChildCommand, scenario: string, params: unknown = {}, opts: RunOptions = {}): Promise<ChildOutcome> {

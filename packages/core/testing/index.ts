@@ -1,7 +1,11 @@
 /** @seccomp/core/testing — the conformance suite every runtime package runs. */
-export { defineConformanceSuite, type SuiteAdapter, type TestFn } from './suite.js';
+export { defineConformanceSuite } from './suite.js';
+export type { SuiteAdapter, TestFn } from './suite-types.js';
 export { runChild, type ChildCommand, type ChildOutcome, type RunOptions } from './harness.js';
-export { SCENARIOS, PROBES, type Scenario, type ScenarioApi } from './scenarios.js';
+// The child ↔ parent line protocol, also at @seccomp/core/testing/reports (imports nothing).
+export { REPORT_PREFIX, reportLine, parseReportLine, parseReports, errorReport, type ErrorReport } from './reports.js';
+export { SCENARIOS, PROBES } from './scenarios.js';
+export type { Scenario, ScenarioApi } from './scenario-types.js';
 export { defineLockdownSuite } from './lockdown-suite.js';
 export { defineCompileDifferential, type CompileDifferentialAdapter, type LibseccompSide, type LibseccompFilter } from './compile-differential.js';
 export { LOCKDOWN_SCENARIOS } from './lockdown-scenarios.js';

@@ -4,7 +4,7 @@
  * kernel answered, then shows the process still serves. See lockdown-suite.ts for the
  * expectations.
  */
-import type { ScenarioApi, Scenario } from './scenarios.js';
+import type { ScenarioApi, Scenario } from './scenario-types.js';
 import { attacks, FS_IOC_FSGETXATTR, FS_IOC_GETFLAGS, type AttackPaths, type AttackResult, type AttackTargets } from './attack/attacks.js';
 import { loadHelper, type HelperFunction } from './attack/ffi.js';
 

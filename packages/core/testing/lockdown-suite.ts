@@ -13,7 +13,7 @@ import { runChild, type ChildOutcome } from './harness.js';
 import { moduleGraph } from './module-graph.js';
 import { isRecordOf, kernelLogReadable, loggedChild } from './kmsg.js';
 import { privileges } from './privileges.js';
-import type { SuiteAdapter } from './suite.js';
+import type { SuiteAdapter } from './suite-types.js';
 
 const EPERM = 1;
 const ENOSYS = 38;

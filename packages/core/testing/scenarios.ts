@@ -3,14 +3,12 @@
  * kernel, then makes real syscalls and reports what the kernel answered. Scenarios use the
  * runtime package's public API only (the same exports on Node, Bun and Deno).
  */
-import type * as Core from '../src/index.js';
-import type { Capabilities, Seccomp } from '../src/index.js';
 import { runCorpus } from './corpus.js';
 import { corpusProbePlans } from './corpus-probes.js';
+import type { Scenario, ScenarioApi } from './scenario-types.js';
+import { errorReport } from './reports.js';
 
-export type ScenarioApi = typeof Core & Omit<Seccomp, 'capabilities' | 'native'> & { capabilities(): Capabilities };
-export type Report = (value: unknown) => void;
-export type Scenario = (api: ScenarioApi, params: any, report: Report) => unknown;
+export type { Report, Scenario, ScenarioApi } from './scenario-types.js';
 
 /** Seven syscalls that ignore their arguments: one per condition under test, so rules never overlap. */
 export const PROBES = ['getppid', 'getpid', 'getuid', 'getgid', 'geteuid', 'getegid', 'gettid'] as const;
@@ -81,16 +79,11 @@ export interface KernelBpfParams {
   handleSigsys?: boolean;
 }
 
-function errorInfo(err: unknown) {
-  const e = err as { name?: string; message?: string; code?: string; errno?: number; op?: string; suggestions?: string[]; problems?: string[] };
-  return { name: e.name, message: e.message, code: e.code, errno: e.errno, op: e.op, suggestions: e.suggestions, problems: e.problems };
-}
-
 function attempt(fn: () => unknown) {
   try {
     return { ok: true as const, value: fn() };
   } catch (err) {
-    return { ok: false as const, error: errorInfo(err) };
+    return { ok: false as const, error: errorReport(err) };
   }
 }
 

@@ -11,18 +11,9 @@ import { defineCompareTests } from './compare-cases.js';
 import { defineCorpusTests } from './corpus-suite.js';
 import { defineGoldenTests } from './golden.js';
 import { defineLockdownSuite } from './lockdown-suite.js';
+import type { SuiteAdapter } from './suite-types.js';
 
-export type TestFn = (name: string, fn: () => Promise<void>) => void;
-
-export interface SuiteAdapter {
-  runtime: 'node' | 'bun' | 'deno';
-  test: TestFn;
-  command: ChildCommand;
-  /** The machine's arch as libseccomp names it (tests of x86_64-only syscalls skip elsewhere). */
-  arch: string;
-  /** Registers a test as skipped, with the reason (golden BPF without a set for this libseccomp). */
-  skip?: (name: string, reason: string) => void;
-}
+export type { SuiteAdapter, TestFn } from './suite-types.js';
 
 const EPERM = 1;
 const ENOSYS = 38;
