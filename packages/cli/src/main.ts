@@ -19,7 +19,8 @@ import { statusCommand } from './commands/status.js';
 import { describeError, UsageError } from './errors.js';
 import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
-import { closest, table } from './text.js';
+import { suggestOne } from '@seccomp/node';
+import { table } from './text.js';
 
 export const COMMANDS: readonly Command[] = [
   statusCommand, doctorCommand, compileCommand, disasmCommand, explainCommand, runCommand, learnCommand,
@@ -52,7 +53,8 @@ export function topHelp(): string {
     'record), 2 usage, 3 bad input, 4 the system refused; run and learn pass the command\'s',
     'status through and use 125 (launcher failed), 126 (cannot execute), 127 (not found).',
     '',
-    'Documentation: docs/cli.md, and docs/troubleshooting.md for "why did my call get EPERM".',
+    'Documentation: https://github.com/seccomp-js/seccomp/blob/main/docs/cli.md',
+    'Why did my call get EPERM: https://github.com/seccomp-js/seccomp/blob/main/docs/troubleshooting.md',
     '',
   ].join('\n');
 }
@@ -60,7 +62,7 @@ export function topHelp(): string {
 function findCommand(name: string): Command {
   const cmd = COMMANDS.find((c) => c.name === name);
   if (cmd) return cmd;
-  const guess = closest(name, COMMANDS.filter((c) => !c.hidden).map((c) => c.name));
+  const guess = suggestOne(name, COMMANDS.filter((c) => !c.hidden).map((c) => c.name), { prefix: true });
   throw new UsageError(`unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; run \`seccomp --help\` for the list`);
 }
 
