@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import * as sdk from '@seccomp/node';
+import { parseReports } from '@seccomp/core/testing/reports';
 import { assertCheck, bindPid, checkedChild, checkedNative, COLD_STEPS, type ColdRuntimeResult, type ColdSubject } from '../src/groups/coldstart.js';
 import { coldStartPanel, coldStartSection, coldStartSummaryRows, coldStartTargets } from '../src/report/coldstart.js';
 import type { Results } from '../src/report/results.js';
@@ -81,9 +82,8 @@ test("C with libseccomp attaches libseccomp's programs for the same filters", ()
 function runChild(step: string, file?: string): Record<string, number | string> {
   const args = ['--import', 'tsx', join(BENCH, 'src', 'entries', 'cold.ts'), step, ...(file ? [file] : [])];
   const r = spawnSync('node', args, { cwd: BENCH, encoding: 'utf8', env: { ...process.env, UV_USE_IO_URING: '0' } });
-  const line = r.stdout.split('\n').find((l) => l.startsWith('@@ '));
   assert.equal(r.status, 0, `${r.stderr}${r.stdout}`);
-  const parsed = JSON.parse(line!.slice(3)) as { result: Record<string, number | string> };
+  const parsed = parseReports(r.stdout)[0] as { result: Record<string, number | string> };
   return parsed.result;
 }
 

@@ -8,7 +8,8 @@
  *   check                         (not timed) the lean entry's compileLockdown() as hex, and the fds
  *                                 the process holds as lockdown() runs (the C baseline starts with
  *                                 as many, and as many threads as lockdown() verified)
- * Output: one `@@ <json>` line, times in nanoseconds; a failure is `@@ {"error": …}`, exit code 3.
+ * Output: one report line (core's testing protocol, loaded once the timing is done), `{ result }`
+ * with times in nanoseconds; a failure is `{ error }`, exit code 3.
  */
 export {}; // a module: top-level await
 
@@ -70,11 +71,15 @@ async function run(): Promise<Record<string, unknown>> {
   throw new Error(`unknown step ${step}`);
 }
 
+/** The report protocol, imported after the clocks stop: nothing it loads falls inside a timed step. */
+const reports = () => import('@seccomp/core/testing/reports');
+
 try {
-  await print(`@@ ${JSON.stringify({ result: await run() })}`);
+  const result = await run();
+  await print((await reports()).reportLine({ result }));
 } catch (err) {
-  const e = err as Error;
-  await print(`@@ ${JSON.stringify({ error: { name: e?.name, message: e?.message, stack: e?.stack } })}`);
+  const { errorReport, reportLine } = await reports();
+  await print(reportLine({ error: errorReport(err, { stack: true }) }));
   if (onDeno) Deno.exit(3);
   else process.exit(3);
 }

@@ -8,6 +8,8 @@
  * some groups (--only) writes benchmarks/results/partial/ instead (not committed), so it never
  * replaces the committed run with part of one.
  */
+import { parseArgs as parseArgv } from 'node:util';
+
 export const GROUPS = ['bpf', 'ffi', 'load', 'compile', 'coldstart', 'syscall', 'http'] as const;
 export type GroupName = (typeof GROUPS)[number];
 
@@ -21,20 +23,30 @@ export interface Options {
   command: string;
 }
 
+const USAGE = `usage: pnpm bench [--quick] [--only=${GROUPS.join(',')}] [--render]`;
+
 export function parseArgs(argv: readonly string[]): Options {
-  let quick = false;
-  let render = false;
-  let groups: GroupName[] = [...GROUPS];
-  for (const a of argv) {
-    if (a === '--quick') quick = true;
-    else if (a === '--render') render = true;
-    else if (a.startsWith('--only=')) {
-      const wanted = a.slice(7).split(',').filter(Boolean);
-      const unknown = wanted.filter((g) => !(GROUPS as readonly string[]).includes(g));
-      if (unknown.length) throw new Error(`unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.join(', ')}`);
-      groups = wanted as GroupName[];
-    } else if (a === '--') continue;
-    else throw new Error(`unknown argument ${a}; usage: pnpm bench [--quick] [--only=${GROUPS.join(',')}] [--render]`);
+  // A `--` is dropped wherever it stands: pnpm versions differ on passing one before the script's own arguments.
+  const args = argv.filter((a) => a !== '--');
+  let values: { quick?: boolean; render?: boolean; only?: string };
+  try {
+    ({ values } = parseArgv({ args, strict: true, allowPositionals: false, options: { quick: { type: 'boolean' }, render: { type: 'boolean' }, only: { type: 'string' } } }));
+  } catch (err) {
+    // parseArgs explains its own API; say what was typed wrong, and how the command is used.
+    throw new Error(`${(err as Error).message}; ${USAGE}`);
   }
-  return { quick, render, groups, partial: new Set(groups).size < GROUPS.length, command: ['pnpm bench', ...argv.filter((a) => a !== '--')].join(' ') };
+  let groups: GroupName[] = [...GROUPS];
+  if (values.only !== undefined) {
+    const wanted = values.only.split(',').filter(Boolean);
+    const unknown = wanted.filter((g) => !(GROUPS as readonly string[]).includes(g));
+    if (unknown.length) throw new Error(`unknown group(s) ${unknown.join(', ')}; groups: ${GROUPS.join(', ')}`);
+    groups = wanted as GroupName[];
+  }
+  return {
+    quick: values.quick ?? false,
+    render: values.render ?? false,
+    groups,
+    partial: new Set(groups).size < GROUPS.length,
+    command: ['pnpm bench', ...args].join(' '),
+  };
 }

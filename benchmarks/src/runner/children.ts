@@ -1,10 +1,11 @@
 /**
  * Starting the processes that do the measuring. Every process that loads a filter is a
  * fresh child — the runner itself never loads one — and each prints its result as one
- * `@@ <json>` line (the native programs print bare JSON).
+ * report line, core's testing protocol (the native programs print bare JSON).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { parseReportLine, parseReports } from '@seccomp/core/testing/reports';
 import type { RuntimeName } from '../kit.js';
 import { BENCH_DIR, DIST_DIR, NATIVE_OUT, runtimeBinary } from './paths.js';
 
@@ -35,8 +36,7 @@ function describe(argv: readonly string[], r: { status: number | null; signal: s
 }
 
 export function parseResult<T>(argv: readonly string[], r: { status: number | null; signal: string | null; stderr: string; stdout: string }): T {
-  const line = r.stdout.split('\n').find((l) => l.startsWith('@@ '));
-  const parsed = line ? (JSON.parse(line.slice(3)) as { result?: T; error?: { message?: string; stack?: string } }) : undefined;
+  const parsed = parseReports(r.stdout)[0] as { result?: T; error?: { message?: string; stack?: string } } | undefined;
   if (r.status !== 0 || !parsed || parsed.error) {
     throw new Error(`${parsed?.error?.stack ?? parsed?.error?.message ?? 'no result'}\n${describe(argv, r)}`);
   }
@@ -128,13 +128,12 @@ export function startProcess<T>(
   });
 }
 
-/** A long-running scenario of a runtime entry (the minimal HTTP server): ready on its `@@` line. */
+/** A long-running scenario of a runtime entry (the minimal HTTP server): ready on its report line. */
 export function startScenario<T>(runtime: RuntimeName, scenario: string, params: unknown): Promise<{ child: ChildProcess; report: T }> {
   const argv = [...runtimeArgv(runtime), scenario, JSON.stringify(params)];
   return startProcess(`${scenario} on ${runtime}`, argv, { cwd: BENCH_DIR }, (line) => {
-    if (!line.startsWith('@@ ')) return undefined;
-    const parsed = JSON.parse(line.slice(3)) as T & { error?: { message?: string } };
-    if (parsed.error) throw new Error(parsed.error.message);
+    const parsed = parseReportLine(line) as (T & { error?: { message?: string } }) | undefined;
+    if (parsed?.error) throw new Error(parsed.error.message);
     return parsed;
   });
 }

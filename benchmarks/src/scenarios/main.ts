@@ -1,7 +1,8 @@
 /**
- * What every runtime entry runs: `<entry> <scenario> <params-json>`. The result is one line,
- * `@@ <json>`, on stdout; a failure is `@@ {"error": …}` and exit code 3.
+ * What every runtime entry runs: `<entry> <scenario> <params-json>`. The result is one report
+ * line (core's testing protocol), `{ result }`, on stdout; a failure is `{ error }` and exit code 3.
  */
+import { errorReport, reportLine } from '@seccomp/core/testing/reports';
 import type { Kit } from '../kit.js';
 import { compileScenario } from './compile.js';
 import { compilerCheck, compilerSample, type CompilerParams } from './compiler.js';
@@ -40,11 +41,10 @@ export async function main(kit: Kit): Promise<never> {
   const [scenario = '', json = '{}'] = kit.args;
   try {
     const result = await dispatch(kit, scenario, JSON.parse(json) as Record<string, unknown>);
-    kit.print(`@@ ${JSON.stringify({ result })}`);
+    kit.print(reportLine({ result }));
     return kit.exit(0);
   } catch (err) {
-    const e = err as Error;
-    kit.print(`@@ ${JSON.stringify({ error: { name: e?.name, message: e?.message, stack: e?.stack } })}`);
+    kit.print(reportLine({ error: errorReport(err, { stack: true }) }));
     return kit.exit(3);
   }
 }

@@ -6,6 +6,7 @@
  * the runner kills it.
  */
 import { createServer } from 'node:http';
+import { reportLine } from '@seccomp/core/testing/reports';
 import type { Kit } from '../kit.js';
 import { buildProfile, type ProfileName } from './profiles.js';
 
@@ -28,7 +29,7 @@ export function serveScenario(kit: Kit, params: { variant?: 'lockdown' | Profile
         const address = server.address();
         const port = typeof address === 'object' && address ? address.port : 0;
         const threads = seccomp.status().threads;
-        kit.print(`@@ ${JSON.stringify({ port, filtered: threads.every((t) => t.seccomp === 2) })}`);
+        kit.print(reportLine({ port, filtered: threads.every((t) => t.seccomp === 2) }));
       } catch (err) {
         reject(err);
       }
