@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
-import { closest } from './text.js';
+import { suggestOne } from '@seccomp/node';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -65,7 +65,7 @@ function usageFrom(err: unknown, names: string[], command: string): UsageError {
   const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1] ?? '';
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     const bare = quoted.replace(/^-+/, '');
-    const guess = closest(bare, names);
+    const guess = suggestOne(bare, names, { prefix: true });
     return new UsageError(`unknown option ${quoted}${guess ? ` (did you mean --${guess}?)` : ''}`, command);
   }
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {

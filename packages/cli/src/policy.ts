@@ -12,7 +12,7 @@ import {
 } from '@seccomp/node';
 import { InputError, UsageError } from './errors.js';
 import { findJsonFault } from './json-position.js';
-import { closest } from './text.js';
+import { suggestOne } from '@seccomp/node';
 
 export type ProfileFormat = 'sdk' | 'oci';
 
@@ -60,7 +60,7 @@ export function parseArches(list: readonly string[]): ArchName[] | undefined {
   if (!list.length) return undefined;
   return list.map((a) => {
     if (isArchName(a)) return a;
-    const guess = closest(a, ARCH_NAMES);
+    const guess = suggestOne(a, ARCH_NAMES, { prefix: true });
     throw new UsageError(`unknown arch "${a}"${guess ? ` (did you mean "${guess}"?)` : ''}; use one of ${ARCH_NAMES.join(', ')}`);
   });
 }

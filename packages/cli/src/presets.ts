@@ -16,13 +16,14 @@
  * kernel) the way Docker would for a container without extra capabilities.
  */
 import {
-  DOCKER_DEFAULT_PROFILE, nativeArch, planLockdown, PRESETS, resolveLockdownOptions, SELF_RULES, syscallNames, validateProfile,
-  type Profile, type RuntimePresetName,
+  DOCKER_DEFAULT_PROFILE, nativeArch, syscallNames, validateProfile, type Profile,
+  type RuntimePresetName,
 } from '@seccomp/node';
+import { planLockdown, PRESETS, resolveLockdownOptions, SELF_RULES } from '@seccomp/core/internal';
 import { UsageError } from './errors.js';
 import { NODE_BASELINE } from './launch.js';
 import { readProfileJson, thisKernel, type PolicyOptions } from './policy.js';
-import { closest } from './text.js';
+import { suggestOne } from '@seccomp/node';
 
 export const PRESET_NAMES = [...(Object.keys(PRESETS) as RuntimePresetName[]), 'docker-default'] as const;
 
@@ -82,6 +83,6 @@ export function presetPlan(name: string, options: PolicyOptions): PresetPlan {
     const policy = readProfileJson(DOCKER_DEFAULT_PROFILE, 'preset docker-default', { kernelVersion: thisKernel(), ...options });
     return { name, profiles: [policy.profile], warnings: policy.warnings };
   }
-  const guess = closest(name, PRESET_NAMES);
+  const guess = suggestOne(name, PRESET_NAMES, { prefix: true });
   throw new UsageError(`unknown preset "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; available: ${PRESET_NAMES.join(', ')}`, 'run');
 }

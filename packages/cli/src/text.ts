@@ -1,4 +1,4 @@
-/** Small text helpers: aligned tables, closest-word suggestions, plural. */
+/** Small text helpers: aligned tables, plural. Suggestions are core's `suggest`. */
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
@@ -7,27 +7,6 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
   return rows
     .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd())
     .join('\n');
-}
-
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** The candidate within a few edits of `word`, if there is one. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
-  let best: { name: string; d: number } | undefined;
-  for (const name of candidates) {
-    const d = name.startsWith(word) && word.length >= 3 ? 0 : distance(word, name);
-    if (d <= limit && (!best || d < best.d)) best = { name, d };
-  }
-  return best?.name;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -21,3 +21,6 @@ export * from './rawsyscall.js';
 export * from './lockdown/index.js';
 export * from './compiler.js';
 export * from './api.js';
+// added by profile formats (issue 17): the one "did you mean"
+export { didYouMean, editDistance, suggest, suggestOne } from './suggest.js';
+export type { SuggestOptions } from './suggest.js';

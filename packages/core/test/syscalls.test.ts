@@ -7,7 +7,7 @@ import {
   resolveSyscall, resolveSyscallRaw, resolveSyscallRewrite, suggestSyscalls, syscallKernelVersion,
   syscallName, syscallNames,
 } from '../src/syscalls/index.js';
-import { editDistance } from '../src/syscalls/suggest.js';
+import { editDistance } from '../src/suggest.js';
 import { SYSCALL_NAMES } from '../src/syscalls/table.generated.js';
 import { generateAll, staleFiles } from '../scripts/gen.js';
 

@@ -7,7 +7,7 @@ import type { ArchName } from '../arch.js';
 import { UnknownSyscallError } from '../errors.js';
 import { knownOn } from '../profile/tables.js';
 import { isSyscallName, suggestSyscalls } from '../syscalls/index.js';
-import { closestNames } from '../syscalls/suggest.js';
+import { suggest } from '../suggest.js';
 import { SyscallGroupCycleError, UnknownSyscallGroupError } from './errors.js';
 import type { GroupDef } from './table.js';
 
@@ -21,9 +21,9 @@ export function isGroupRef(member: string): member is `@${string}` {
 }
 
 export function unknownGroup(table: GroupTable, name: string): UnknownSyscallGroupError {
-  // closestNames lowercases and compares whole strings, so `file-system` (no `@`) is one edit
+  // suggest lowercases and compares whole strings, so `file-system` (no `@`) is one edit
   // from `@file-system` and still gets a useful suggestion.
-  return new UnknownSyscallGroupError(name, closestNames(name, Object.keys(table), 3));
+  return new UnknownSyscallGroupError(name, suggest(name, Object.keys(table), { max: 3 }));
 }
 
 /** Every syscall `name` reaches through nesting, filtered by `keep`, unsorted. */

@@ -4,7 +4,7 @@
  * name them all instead of making the user fix them one run at a time.
  */
 import { ProfileError } from '../errors.js';
-import { editDistance } from '../syscalls/suggest.js';
+import { didYouMean as hint, suggest } from '../suggest.js';
 
 /** A profile with hundreds of mistakes is the wrong file; past this the list stops helping. */
 const MAX_PROBLEMS = 200;
@@ -65,27 +65,9 @@ export function quote(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
-/** The candidate a typo most likely meant, or undefined when none is close. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  if (word.length > 64) return undefined;
-  const w = word.toLowerCase();
-  let best: string | undefined;
-  let bestScore = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
-  for (const c of candidates) {
-    if (Math.abs(c.length - w.length) > bestScore) continue;
-    const d = editDistance(w, c.toLowerCase());
-    if (d === 0) return c;
-    if (d <= bestScore) {
-      best = c;
-      bestScore = d - 1;
-    }
-  }
-  return best;
-}
-
+/** ` (did you mean "x"?)` for the candidate nearest `word`, or ''. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const guess = closest(word, candidates);
-  return guess === undefined ? '' : ` (did you mean "${guess}"?)`;
+  return hint(suggest(word, candidates));
 }
 
 /** Reports every key not in `allowed`: a misspelt field would otherwise be ignored silently. */

@@ -5,13 +5,14 @@
  * actions and conditions, bigint values; duplicate arches, an empty arch list (it means
  * the native arch, as absence does) and empty condition lists dropped.
  */
-import { Action, actionsEqual, formatAction, type ActionKind } from '../actions.js';
+import { Action, actionsEqual, errnoProblem, formatAction, type ActionKind } from '../actions.js';
 import { ARCH_NAMES, findArch, isArchName, nativeArch, type ArchName } from '../arch.js';
 import { CMP, type ArgIndex, type CompareOp, type Condition, type Width } from '../compare.js';
 import type { Profile, ProfileAttributes, Rule } from './model.js';
 import { hex, isIntIn, U64_MAX } from './numbers.js';
 import { checkedArches, unknownSyscall } from './tables.js';
-import { at, checkKeys, closest, deepFreeze, describe, didYouMean, guard, has, isDict, own, Problems, quote, type Dict } from './util.js';
+import { suggestOne } from '../suggest.js';
+import { at, checkKeys, deepFreeze, describe, didYouMean, guard, has, isDict, own, Problems, quote, type Dict } from './util.js';
 
 const PROFILE_KEYS = ['defaultAction', 'arches', 'rules', 'attributes'];
 const RULE_KEYS = ['syscalls', 'action', 'conditions', 'exact', 'priority', 'comment'];
@@ -90,11 +91,12 @@ export function readAction(value: unknown, path: string, problems: Problems): Ac
   const field = kind === 'errno' ? 'errno' : 'msg';
   checkKeys(value, ['kind', field], path, problems);
   const data = own(value, field);
-  if (!isIntIn(data, 0, 0xffff)) {
-    problems.add(at(path, field), `must be an integer from 0 to 65535 (the 16 data bits of the return value), got ${describe(data)}`);
+  const why = kind === 'errno' ? errnoProblem(data) : isIntIn(data, 0, 0xffff) ? undefined : 'must be an integer from 0 to 65535 (the 16 data bits of the return value)';
+  if (why) {
+    problems.add(at(path, field), `${why}, got ${describe(data)}`);
     return undefined;
   }
-  return kind === 'errno' ? Action.errno(data) : Action.trace(data);
+  return kind === 'errno' ? Action.errno(data as number) : Action.trace(data as number);
 }
 
 function readArches(value: unknown, problems: Problems): ArchName[] | undefined {
@@ -127,7 +129,7 @@ function archHint(text: string): string {
     }
   }
   // nativeArch looks names up in a plain object, so "constructor" finds a function: check.
-  if (!isArchName(guess)) guess = closest(text, ARCH_NAMES);
+  if (!isArchName(guess)) guess = suggestOne(text, ARCH_NAMES);
   return isArchName(guess) ? ` (did you mean "${guess}"?)` : ` (use one of ${ARCH_NAMES.join(', ')})`;
 }
 

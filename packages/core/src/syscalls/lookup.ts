@@ -7,7 +7,7 @@
 import { archInfo, nativeArch, type ArchName } from '../arch.js';
 import { UnknownSyscallError } from '../errors.js';
 import { IPC_CALLS, SOCKETCALL_CALLS, isMultiplexedName } from './multiplex.js';
-import { closestNames } from './suggest.js';
+import { suggest } from '../suggest.js';
 import { NUMBER_ALIASES, PSEUDO_NUMBERS, SYSCALL_NAMES, TABLES, type SyscallName } from './table.generated.js';
 
 /** x32 syscalls reach the kernel with this bit set in `nr` (they share x86_64's audit arch). */
@@ -80,7 +80,7 @@ export function tableFor(arch: ArchName | undefined): ArchTable {
 
 /** Up to `max` known names close to `name` (typos, transposed letters, `SYS_`/`__NR_` prefixes). */
 export function suggestSyscalls(name: string, max = 3): string[] {
-  return closestNames(String(name), SYSCALL_NAMES, max);
+  return suggest(name, SYSCALL_NAMES, { max });
 }
 
 export function indexOrThrow(name: string, table: ArchTable): number {
