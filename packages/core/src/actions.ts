@@ -38,8 +38,25 @@ function u16(value: number, what: string): number {
   return value;
 }
 
+/**
+ * The kernel's MAX_ERRNO (include/linux/err.h): an errno is 1–4095, and libseccomp refuses
+ * SCMP_ACT_ERRNO(n) for n >= MAX_ERRNO (EINVAL, from the rule's or filter's call, where it
+ * reads like the syscall's fault). So 0–4094 is what a filter can say; refused here, at the edge.
+ */
+export const MAX_ERRNO = 4095;
+
+/** The errno check validateProfile and the OCI readers share: the reason, or undefined. */
+export function errnoProblem(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < MAX_ERRNO) return undefined;
+  return `must be an integer from 0 to ${MAX_ERRNO - 1} (MAX_ERRNO is ${MAX_ERRNO}: libseccomp refuses errno ${MAX_ERRNO} and above)`;
+}
+
 function toErrno(value: number | string): number {
-  if (typeof value === 'number') return u16(value, 'An errno');
+  if (typeof value === 'number') {
+    const why = errnoProblem(value);
+    if (why) throw new RangeError(`An errno ${why}, got ${String(value)}.`);
+    return value;
+  }
   const nr = errnoNumber(value);
   if (nr === undefined) throw new RangeError(`Unknown errno name "${value}": use a name such as "EPERM" or a number.`);
   return nr;
@@ -93,7 +110,9 @@ export function decodeAction(value: number): Action {
     case RET.KILL_PROCESS: return Action.killProcess;
     case RET.KILL_THREAD: return Action.killThread;
     case RET.TRAP: return Action.trap;
-    case RET.ERRNO: return Action.errno(data);
+    // A program may return any 16 data bits (the kernel caps them at MAX_ERRNO): decoding
+    // says what the program holds, so it skips the builder's limit.
+    case RET.ERRNO: return Object.freeze({ kind: 'errno' as const, errno: data });
     case RET.USER_NOTIF: return Action.notify;
     case RET.TRACE: return Action.trace(data);
     case RET.LOG: return Action.log;

@@ -7,7 +7,7 @@ import {
 
 const ALL = [
   Action.allow, Action.killProcess, Action.killThread, Action.trap, Action.log, Action.notify,
-  Action.errno('EPERM'), Action.errno(0), Action.errno(4095), Action.errno(65535), Action.trace(0), Action.trace(7), Action.trace(65535),
+  Action.errno('EPERM'), Action.errno(0), Action.errno(4094), Action.trace(0), Action.trace(7), Action.trace(65535),
 ];
 
 test('every action round-trips through the kernel u32', () => {
@@ -30,6 +30,13 @@ test('encodings are exactly SECCOMP_RET_* (linux/seccomp.h)', () => {
 test('unknown action bits and bad data are refused with a message that says what to do', () => {
   assert.throws(() => decodeAction(0x12340000), /not a seccomp action/);
   assert.throws(() => Action.errno(65536), RangeError);
+  // MAX_ERRNO: libseccomp refuses 4095 and above, so the builder does, naming the limit.
+  assert.throws(() => Action.errno(4095), { name: 'RangeError', message: /0 to 4094 \(MAX_ERRNO is 4095/ });
+  assert.throws(() => Action.errno(65535), RangeError);
+  assert.equal(Action.errno(4094).kind, 'errno');
+  // What a program returns is decoded as it is, even past the limit (the kernel caps it).
+  assert.deepEqual(decodeAction(0x0005ffff), { kind: 'errno', errno: 65535 });
+  assert.equal(encodeAction(decodeAction(0x0005ffff)), 0x0005ffff);
   assert.throws(() => Action.errno(-1), RangeError);
   assert.throws(() => Action.errno('ENOPE'), /Unknown errno name "ENOPE"/);
   assert.throws(() => Action.trace(1.5), RangeError);

@@ -118,13 +118,16 @@ describe('validateProfile: every mistake, with its path', () => {
         { syscalls: ['read'], action: { kind: 'allw' } },
         { syscalls: ['read'], action: { kind: 'errno', errno: 70000 } },
         { syscalls: ['read'], action: undefined },
+        { syscalls: ['write'], action: { kind: 'errno', errno: 4095 } },
+        { syscalls: ['write'], action: { kind: 'trace', msg: 4095 } },
       ],
     });
     assert.deepEqual(list, [
       'defaultAction: must be an action such as Action.allow or Action.errno("EPERM"), got the string "allow" (profileFromJSON reads action strings)',
       'rules[0].action.kind: unknown action "allw" (did you mean "allow"?): use one of allow, killProcess, killThread, trap, log, notify, errno, trace',
-      'rules[1].action.errno: must be an integer from 0 to 65535 (the 16 data bits of the return value), got the number 70000',
+      'rules[1].action.errno: must be an integer from 0 to 4094 (MAX_ERRNO is 4095: libseccomp refuses errno 4095 and above), got the number 70000',
       'rules[2].action: required',
+      'rules[3].action.errno: must be an integer from 0 to 4094 (MAX_ERRNO is 4095: libseccomp refuses errno 4095 and above), got the number 4095',
     ]);
   });
 

@@ -3,7 +3,7 @@
  * (`errno(EPERM)`), comparison values as `0x…` strings because JSON numbers stop being
  * exact at 2^53. profileFromJSON(profileToJSON(p)) deep-equals a validated p.
  */
-import { formatAction, parseAction, type Action } from '../actions.js';
+import { errnoProblem, formatAction, parseAction, type Action } from '../actions.js';
 import type { ArchName } from '../arch.js';
 import type { CompareOp, Condition } from '../compare.js';
 import { ProfileError } from '../errors.js';
@@ -130,6 +130,12 @@ function convertAction(text: unknown, path: string, problems: Problems): Action 
   if (text === undefined) return undefined; // validation says "required"
   if (typeof text !== 'string') {
     problems.add(path, `must be an action string such as "allow" or "errno(EPERM)", got ${describe(text)}`);
+    return undefined;
+  }
+  const errno = /^errno\((\d+)\)$/.exec(text.trim());
+  const why = errno ? errnoProblem(Number(errno[1])) : undefined;
+  if (why) {
+    problems.add(path, `${quote(text)}: the errno ${why}`);
     return undefined;
   }
   try {
