@@ -10,4 +10,7 @@ export * from './oci-types.js';
 export { fromOci } from './oci-parse.js';
 export { toOci } from './oci-export.js';
 export { resolveOci, type ResolveOciOptions, type ResolvedOci } from './oci-resolve.js';
+export type { OciWarning, OciWarningCode } from './oci-warnings.js';
+export { withEnosysStub, type EnosysAbove } from './oci-enosys.js';
+export { MAX_ERRNO } from '../actions.js';
 export { DOCKER_DEFAULT_PROFILE } from './docker-default.generated.js';

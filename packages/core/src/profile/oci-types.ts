@@ -48,6 +48,11 @@ export interface OciSyscall {
   readonly action: OciActionName;
   /** Errno for SCMP_ACT_ERRNO (default EPERM), message for SCMP_ACT_TRACE. */
   readonly errnoRet?: number | null;
+  /**
+   * Podman's dialect (containers-common): the errno by name ("EPERM") or as a decimal string;
+   * when set it wins over errnoRet, as podman reads it. runc and Docker do not know it.
+   */
+  readonly errno?: string | null;
   readonly args?: readonly OciArg[] | null;
   readonly comment?: string | null;
   readonly includes?: OciFilter | null;
@@ -63,6 +68,8 @@ export interface OciArchMapEntry {
 export interface OciProfile {
   readonly defaultAction: OciActionName;
   readonly defaultErrnoRet?: number | null;
+  /** Podman's dialect: defaultErrnoRet by name ("ENOSYS"); when set it wins, as podman reads it. */
+  readonly defaultErrno?: string | null;
   /** `SCMP_ARCH_*` names. Docker: never together with archMap. */
   readonly architectures?: readonly string[] | null;
   /** Docker: the arches to use, chosen by the host's arch. */
