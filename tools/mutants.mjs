@@ -15,10 +15,18 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/**
+ * @typedef {{ name: string, what: string, file: string, from: string, to: string,
+ *   suite: readonly [dir: string, file: string], pattern: string, env?: Record<string, string> }} Mutant
+ */
+
+/** @type {readonly [string, string]} */
 const NODE_SUITE = ['packages/node', 'test/conformance.test.ts'];
 
+/** @type {readonly [string, string]} */
 const DIFFERENTIAL = ['packages/node', 'test/compile-differential.test.ts'];
 
+/** @type {Mutant[]} */
 const MUTANTS = [
   {
     name: 'swap-allow-log',
@@ -86,11 +94,15 @@ const MUTANTS = [
   },
 ];
 
+/** @param {string} cwd @param {string} cmd @param {string[]} args */
 function sh(cwd, cmd, args) {
   execFileSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Runs one suite's matching tests; the exit status and the names of the failing tests. */
+/**
+ * Runs one suite's matching tests; the exit status and the names of the failing tests.
+ * @param {string} root @param {Mutant} mutant
+ */
 function runTests(root, { suite: [dir, file], pattern, env }) {
   const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', `--test-name-pattern=${pattern}`, file], {
     cwd: join(root, dir),
@@ -98,11 +110,12 @@ function runTests(root, { suite: [dir, file], pattern, env }) {
     encoding: 'utf8',
     maxBuffer: 256 << 20,
   });
-  const count = (word) => Number(res.stdout.match(new RegExp(`^# ${word} (\\d+)`, 'm'))?.[1] ?? 0);
+  const count = (/** @type {string} */ word) => Number(res.stdout.match(new RegExp(`^# ${word} (\\d+)`, 'm'))?.[1] ?? 0);
   const failed = [...res.stdout.matchAll(/^not ok \d+ - (.*)$/gm)].map((m) => m[1]);
   return { status: res.status, pass: count('pass'), fail: count('fail'), failed };
 }
 
+/** @param {string} root @param {Mutant} m */
 function mutate(root, m) {
   const path = join(root, m.file);
   const text = readFileSync(path, 'utf8');
@@ -112,7 +125,7 @@ function mutate(root, m) {
   return () => writeFileSync(path, text);
 }
 
-const build = (root) => sh(root, 'pnpm', ['--silent', '--filter', '@seccomp/core', 'build']);
+const build = (/** @type {string} */ root) => sh(root, 'pnpm', ['--silent', '--filter', '@seccomp/core', 'build']);
 
 function main() {
   const only = process.argv[2];

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import * as sdk from '@seccomp/node';
+import type * as Core from '@seccomp/core';
+import { sdk } from '../src/node-sdk.js';
 import { parseReports } from '@seccomp/core/testing/reports';
 import { assertCheck, bindPid, checkedChild, checkedNative, COLD_STEPS, type ColdRuntimeResult, type ColdSubject } from '../src/groups/coldstart.js';
 import { coldStartPanel, coldStartSection, coldStartSummaryRows, coldStartTargets } from '../src/report/coldstart.js';
@@ -22,7 +23,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'coldstart-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const PLACEHOLDER = 0x5e1f5e1f;
-const programsOf = (options: sdk.LockdownOptions) => sdk.decodeLockdownBpf(sdk.seccomp.compileLockdown(options)).programs;
+const programsOf = (options: Core.LockdownOptions) => sdk.decodeLockdownBpf(sdk.seccomp.compileLockdown(options)).programs;
 const node = { typescript: programsOf({ preset: 'node' }), libseccomp: programsOf({ preset: 'node', via: 'libseccomp' }) };
 const words = (p: Uint8Array) => Array.from({ length: p.length / 8 }, (_, i) => new DataView(p.buffer, p.byteOffset).getUint32(i * 8 + 4, true));
 

@@ -3,7 +3,8 @@
 // and the results carry the fields the tables and targets read.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as sdk from '@seccomp/node';
+import type * as Core from '@seccomp/core';
+import { sdk } from '../src/node-sdk.js';
 import { assertSameBytes, checkedPhases, COMPILE_MODES, type CompileSubjectResult } from '../src/groups/compile.js';
 import { compileSubjects } from '../src/groups/compile-subjects.js';
 import { comparePrograms, longestPath } from '../src/groups/compile-verdicts.js';
@@ -19,9 +20,9 @@ const ALLOW = 0x7fff0000;
 
 const subjects = compileSubjects(sdk, 'x86_64');
 const byName = (name: string) => subjects.find((s) => s.name === name)!;
-const programs = (profile: sdk.Profile) => ({
+const programs = (profile: Core.Profile) => ({
   typescript: sdk.compileProgram(sdk.validateProfile(profile), { nativeArch: 'x86_64' }).bytes,
-  libseccomp: sdk.compile(profile, { via: 'libseccomp' }),
+  libseccomp: sdk.seccomp.compile(profile, { via: 'libseccomp' }),
 });
 
 test('the longest path follows the longer branch and jumps over what a JA skips', () => {
@@ -66,13 +67,13 @@ test('one verdict changed in the TypeScript program stops the run', () => {
 test("Docker's default on several arches: where they differ, the tables differ", () => {
   const { profile, arches } = byName('docker');
   const p = programs(profile);
-  const libseccomp = (name: string, arch: sdk.ArchName) => sdk.syscallResolveName(name, arch);
+  const libseccomp = (name: string, arch: Core.ArchName) => sdk.seccomp.syscallResolveName(name, arch);
   const { ours, theirs, sweep } = comparePrograms(profile, arches, p.typescript, p.libseccomp, libseccomp);
   assert.ok(ours.instructions > 0 && theirs.instructions > 0);
   for (const entry of sweep.tablesDiffer) {
     const [, name, arch] = /^(\S+) \((\S+)\)$/.exec(entry)!;
-    const ourNr = sdk.resolveSyscall(name!, arch as sdk.ArchName);
-    assert.notEqual(libseccomp(name!, arch as sdk.ArchName), ourNr, entry);
+    const ourNr = sdk.resolveSyscall(name!, arch as Core.ArchName);
+    assert.notEqual(libseccomp(name!, arch as Core.ArchName), ourNr, entry);
   }
   // libseccomp 2.5.4 lacks the newest syscalls (mseal, listmount, …), which Docker's default allows.
   assert.ok(sweep.tablesDiffer.length > 0, 'the tables of the loaded libseccomp and the SDK differ somewhere');

@@ -1,7 +1,7 @@
 // The C baseline's spec mirrors the SDK's buildFilter call by call.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as sdk from '@seccomp/node';
+import { sdk } from '../src/node-sdk.js';
 import { profileToSpec } from '../src/runner/spec.js';
 
 test('a profile becomes init, attributes, priority and rules in the SDK order', () => {

@@ -4,22 +4,25 @@ export default defineConfig([
   {
     // lockdown: the lean entry (@seccomp/core/lockdown). ESM splitting puts what both entries
     // use in shared chunks, so importing both loads each module (and error class) once.
-    entry: { index: 'src/index.ts', lockdown: 'src/lockdown/entry.ts' },
+    entry: { index: 'src/index.ts', internal: 'src/internal.ts', lockdown: 'src/lockdown/entry.ts' },
     format: ['esm'],
     clean: true,
     target: 'es2022',
     platform: 'neutral',
   },
   {
-    // CommonJS has no shared chunks: only the main entry, so there is one copy of each class.
-    entry: { index: 'src/index.ts' },
+    // CommonJS: the public entry and the internal one (which the runtime packages' require()
+    // builds load too) share chunks (tsup's CommonJS splitting), so there is one copy of each class.
+    entry: { index: 'src/index.ts', internal: 'src/internal.ts' },
     format: ['cjs'],
+    splitting: true,
     target: 'es2022',
     platform: 'neutral',
   },
   // Declarations one entry at a time, each file whole: a shared declaration chunk is imported
   // as "./chunk.js", which `deno check` does not map to its .d.ts.
   { entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: { only: true } },
+  { entry: { internal: 'src/internal.ts' }, format: ['esm', 'cjs'], dts: { only: true } },
   { entry: { lockdown: 'src/lockdown/entry.ts' }, format: ['esm'], dts: { only: true } },
   {
     // The conformance suite runs in each runtime's test runner and child processes (ESM only).

@@ -1,8 +1,9 @@
 /** Bun entry: @seccomp/bun (bun:ffi), and libseccomp bound directly with bun:ffi for the FFI group. */
 import { readFileSync } from 'node:fs';
 import { dlopen, FFIType } from 'bun:ffi';
-import * as sdk from '@seccomp/bun';
-import type { DirectFfi } from '../kit.js';
+import * as internal from '@seccomp/core/internal';
+import * as runtime from '@seccomp/bun';
+import type { DirectFfi, Sdk } from '../kit.js';
 import { main } from '../scenarios/main.js';
 import { writeLine } from './write.js';
 
@@ -19,6 +20,9 @@ function direct(): DirectFfi {
     resolveNameArch: lib.symbols.seccomp_syscall_resolve_name_arch as DirectFfi['resolveNameArch'],
   };
 }
+
+// One module's view: core's internals with the runtime package's bound API over them.
+const sdk: Sdk = { ...runtime, ...internal };
 
 await main({
   runtime: 'bun',

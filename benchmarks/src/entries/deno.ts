@@ -3,8 +3,9 @@
  * for the FFI group. Output goes through Deno.stdout, not node:process: Deno builds its
  * `process` global lazily, and building it makes syscalls a filter may be checking.
  */
-import * as sdk from '@seccomp/deno';
-import type { DirectFfi } from '../kit.js';
+import * as internal from '@seccomp/core/internal';
+import * as runtime from '@seccomp/deno';
+import type { DirectFfi, Sdk } from '../kit.js';
 import { main } from '../scenarios/main.js';
 
 const handles: unknown[] = [];
@@ -27,6 +28,9 @@ function print(line: string): void {
   let bytes = encoder.encode(`${line}\n`);
   while (bytes.length > 0) bytes = bytes.subarray(Deno.stdout.writeSync(bytes));
 }
+
+// One module's view: core's internals with the runtime package's bound API over them.
+const sdk: Sdk = { ...runtime, ...internal };
 
 await main({
   runtime: 'deno',

@@ -1,8 +1,9 @@
 /** Node entry: @seccomp/node (koffi), and libseccomp bound directly with koffi for the FFI group. */
 import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
-import * as sdk from '@seccomp/node';
-import type { DirectFfi } from '../kit.js';
+import * as internal from '@seccomp/core/internal';
+import * as runtime from '@seccomp/node';
+import type { DirectFfi, Sdk } from '../kit.js';
 import { main } from '../scenarios/main.js';
 import { writeLine } from './write.js';
 
@@ -13,6 +14,9 @@ function direct(): DirectFfi {
     resolveNameArch: lib.func('int seccomp_syscall_resolve_name_arch(uint32_t arch, void *name)') as DirectFfi['resolveNameArch'],
   };
 }
+
+// One module's view: core's internals with the runtime package's bound API over them.
+const sdk: Sdk = { ...runtime, ...internal };
 
 await main({
   runtime: 'node',

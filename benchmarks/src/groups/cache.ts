@@ -6,10 +6,11 @@
  * later calls skip the filter entirely: 0 instructions. This is a re-statement of that rule
  * (kernel/seccomp.c, seccomp_is_const_allow) over core's decoded program.
  */
+import { type SockFilter } from '@seccomp/node';
 import {
-  BPF_ABS, BPF_ALU, BPF_AND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_RET, BPF_W,
-  type SockFilter,
-} from '@seccomp/node';
+  BPF_ABS, BPF_ALU, BPF_AND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD,
+  BPF_RET, BPF_W,
+} from '@seccomp/core/internal';
 
 const SECCOMP_RET_ALLOW = 0x7fff0000;
 const OFFSET_NR = 0;

@@ -6,7 +6,8 @@
  * instruction to a return, over the jump graph: a bound no input can exceed), and the most
  * instructions any call of the sweep ran (core's emulator).
  */
-import { archInfo, bpfClass, decodeBpf, isConditionalJump, isJump, prepare, resolveSyscall, syscallNames, BPF_RET, X32_SYSCALL_BIT } from '@seccomp/core';
+import { archInfo, decodeBpf, prepare, resolveSyscall, syscallNames, X32_SYSCALL_BIT } from '@seccomp/core';
+import { bpfClass, isConditionalJump, isJump, BPF_RET } from '@seccomp/core/internal';
 import type { ArchName, Condition, PreparedBpf, Profile, SockFilter } from '@seccomp/core';
 
 export interface ProgramShape {

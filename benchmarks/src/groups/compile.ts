@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as sdk from '@seccomp/node';
+import { sdk } from '../node-sdk.js';
 import type { ArchName, Profile } from '@seccomp/node';
 import type { RuntimeName } from '../kit.js';
 import type { CompilerVia } from '../scenarios/compiler.js';
@@ -65,7 +65,7 @@ function prepareSubject(ctx: Context, subject: CompileSubject): Prepared {
   const json = join(ctx.scratch, `compile-${subject.name}.json`);
   writeFileSync(json, JSON.stringify(sdk.profileToJSON(subject.profile)));
   const spec = join(ctx.scratch, `compile-${subject.name}.spec`);
-  writeFileSync(spec, profileToSpec(subject.profile, ctx.arch, (name) => sdk.seccomp.native.libraryKnows(name)));
+  writeFileSync(spec, profileToSpec(subject.profile, ctx.arch, (name) => sdk.nativeOf(sdk.seccomp).libraryKnows(name)));
   const bytes = {
     typescript: sdk.compileProgram(sdk.validateProfile(subject.profile), { nativeArch: ctx.arch }).bytes,
     libseccomp: runNativeBytes('compile', ['export', spec]),

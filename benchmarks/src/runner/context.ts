@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as sdk from '@seccomp/node';
+import { sdk } from '../node-sdk.js';
 import type { ArchName, Profile } from '@seccomp/node';
 import { buildFilterSet, FILTER_SET_NAMES, type FilterSetName } from '../scenarios/profiles.js';
 import type { Options } from './args.js';

@@ -3,7 +3,11 @@
  * buildFilter makes for it, in the same order. If this drifts from the SDK, the BPF check
  * before timing fails, because the C program would then generate a different program.
  */
-import { ATTRIBUTES, archInfo, encodeAction, isSyscallName, resolveSyscall, toArgCmp, Action, type ArchName, type Profile } from '@seccomp/node';
+import {
+  ATTRIBUTES, archInfo, encodeAction, isSyscallName, resolveSyscall, Action, type ArchName,
+  type Profile,
+} from '@seccomp/node';
+import { toArgCmp } from '@seccomp/core/internal';
 
 function tableNumber(name: string, arch: ArchName): number {
   try {

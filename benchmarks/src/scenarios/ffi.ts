@@ -1,7 +1,7 @@
 /**
  * FFI group, child side: a trivial libseccomp call and syscall-name resolution, each made
  * three ways — through the runtime's FFI bound by hand (direct), through the symbol the
- * SDK bound (raw: what `seccomp.native.sym` holds), and through the SDK's API — plus core's
+ * SDK bound (raw: what `nativeOf(seccomp).sym` holds), and through the SDK's API — plus core's
  * offline table lookup, which needs no FFI at all. Rounds alternate the cases so drift in a
  * noisy machine hits them alike; each figure is the median over rounds of mitata's p50.
  */
@@ -16,7 +16,7 @@ export interface FfiParams {
 export async function ffiScenario(kit: Kit, params: FfiParams): Promise<Record<string, number[]>> {
   const { seccomp, resolveSyscall, nativeArch } = kit.sdk;
   const arch = nativeArch();
-  const sym = seccomp.native.sym; // opens libseccomp once, outside the timed calls
+  const sym = kit.sdk.nativeOf(seccomp).sym; // opens libseccomp once, outside the timed calls
   const apiGetRaw = sym.seccomp_api_get;
   const resolveRaw = sym.seccomp_syscall_resolve_name_arch;
   const { apiGet, resolveNameArch } = kit.direct();

@@ -31,8 +31,8 @@ export function loadSdkSample(kit: Kit, profileName: ProfileName): Record<string
     sdk.assertNoConflicts(valid);
     validated = nowNs() - v0;
     return sdk.buildFilter((d, o) => new seccomp.SyscallFilter(d, o), valid, {
-      nativeArch: sdk.nativeArch(seccomp.native.host.machine()),
-      libraryKnows: (name) => seccomp.native.libraryKnows(name),
+      nativeArch: sdk.nativeArch(sdk.nativeOf(seccomp).host.machine()),
+      libraryKnows: (name) => sdk.nativeOf(seccomp).libraryKnows(name),
     });
   };
   const t2 = nowNs();
@@ -63,7 +63,7 @@ export function loadBpfSample(kit: Kit, file: string): Record<string, number> {
   const t0 = nowNs();
   const bpf = kit.readFile(file);
   const t1 = nowNs();
-  void seccomp.native.libc; // libc only: the cold-start path needs no libseccomp
+  void kit.sdk.nativeOf(seccomp).libc; // libc only: the cold-start path needs no libseccomp
   const t2 = nowNs();
   seccomp.loadBpf(bpf);
   const t3 = nowNs();
@@ -82,7 +82,7 @@ export function lockdownSample(kit: Kit, params: { preset?: string; bpfFile?: st
   const t0 = nowNs();
   const bpf = params.bpfFile === undefined ? undefined : kit.readFile(params.bpfFile);
   const t1 = nowNs();
-  if (bpf) void seccomp.native.libc;
+  if (bpf) void kit.sdk.nativeOf(seccomp).libc;
   else seccomp.libraryVersion();
   const t2 = nowNs();
   const result = seccomp.lockdown(bpf ? { bpf } : { preset: params.preset as 'docker-default', via: 'libseccomp' });

@@ -29,7 +29,7 @@ const BUFFER = 4096; // large enough to live outside the JS heap, so its address
 export async function syscallScenario(kit: Kit, params: SyscallParams) {
   const { seccomp, resolveSyscall, nativeArch } = kit.sdk;
   const arch = nativeArch();
-  const lib = seccomp.native.lib; // libseccomp and libc, opened before anything is timed
+  const lib = kit.sdk.nativeOf(seccomp).lib; // libseccomp and libc, opened before anything is timed
   const sys = lib.symbols.syscall;
   const nr = (name: string) => resolveSyscall(name, arch);
   const [GETPPID, OPENAT, READ, CLOSE] = [nr('getppid'), nr('openat'), nr('read'), nr('close')];

@@ -4,9 +4,13 @@ import { expect, test } from 'bun:test';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dlopen, FFIType, ptr } from 'bun:ffi';
-import { DEFAULT_LIBRARY, OPTIONAL_SYMBOLS, SYMBOL_NAMES, SYMBOLS, libraryLoadError, versionAtLeast } from '@seccomp/core';
+import {
+  nativeOf,
+  DEFAULT_LIBRARY, OPTIONAL_SYMBOLS, SYMBOL_NAMES, SYMBOLS, libraryLoadError, versionAtLeast,
+} from '@seccomp/core/internal';
 import { runChild, type ChildCommand } from '@seccomp/core/testing';
-import { bunBackend, capabilities, libraryVersion, rawSyscall, seccomp } from '../src/index.js';
+import { capabilities, libraryVersion, rawSyscall, seccomp } from '../src/index.js';
+import { bunBackend } from '../src/backend.js';
 
 const TIMEOUT_MS = 60_000;
 const ENOSYS = 38;
@@ -33,7 +37,7 @@ test('dlopen fails as a whole on one missing symbol, so optional symbols are ope
   expect(caps.exportBpfMem).toBe(has26());
   expect(caps.transactions).toBe(has26());
   // Every required symbol is bound even when the optional ones are not.
-  const symbols = seccomp.native.sym as unknown as Record<string, unknown>;
+  const symbols = nativeOf(seccomp).sym as unknown as Record<string, unknown>;
   for (const name of SYMBOL_NAMES.filter((n) => !OPTIONAL_SYMBOLS.includes(n))) expect(typeof symbols[name]).toBe('function');
   for (const name of OPTIONAL_SYMBOLS) expect(typeof symbols[name]).toBe(has26() ? 'function' : 'undefined');
 });
@@ -96,7 +100,7 @@ test('rawSyscall keeps all 64 bits of an address (mmap goes through syscall_long
 
 test('pointers are numbers; an address stays valid after the view is sliced', () => {
   const lib = bunBackend.open({ seccomp: false });
-  expect(typeof seccomp.native.sym.seccomp_version()).toBe('number');
+  expect(typeof nativeOf(seccomp).sym.seccomp_version()).toBe('number');
   // JavaScriptCore moves a small typed array's bytes out of the heap cell the first time its
   // ArrayBuffer is needed; addressOf() forces that move before it reads the address.
   const small = new Uint8Array(16);

@@ -2,9 +2,9 @@
 // SYMBOLS and must cover exactly SYMBOL_NAMES, each with the right arity.
 import { expect, test } from 'bun:test';
 import { FFIType } from 'bun:ffi';
-import { SYMBOLS, SYMBOL_NAMES, OPTIONAL_SYMBOLS, type SymbolName } from '@seccomp/core';
+import { SYMBOLS, SYMBOL_NAMES, OPTIONAL_SYMBOLS, type SymbolName } from '@seccomp/core/internal';
 import { declarations } from '../src/ffi.js';
-import { bunBackend } from '../src/index.js';
+import { bunBackend } from '../src/backend.js';
 
 const seccomp = declarations('seccomp');
 const libc = declarations('c');

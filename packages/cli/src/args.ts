@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
-import { suggestOne } from '@seccomp/node';
+import { suggestOne } from '@seccomp/core/internal';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';

@@ -10,9 +10,10 @@
  * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
 import {
-  assertNoConflicts, compile, compileProgram, libseccompMayBuild, UnknownToLibraryError, validateProfile,
+  assertNoConflicts, compile, compileProgram, UnknownToLibraryError, validateProfile,
   type Compiler, type CompileWarning, type Profile, type RetSource,
 } from '@seccomp/node';
+import { libseccompMayBuild } from '@seccomp/core/internal';
 import { InputError } from './errors.js';
 
 export interface Built {

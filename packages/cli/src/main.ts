@@ -19,7 +19,7 @@ import { statusCommand } from './commands/status.js';
 import { describeError, UsageError } from './errors.js';
 import { EXIT } from './exit.js';
 import { processIo, type Io } from './io.js';
-import { suggestOne } from '@seccomp/node';
+import { suggestOne } from '@seccomp/core/internal';
 import { table } from './text.js';
 
 export const COMMANDS: readonly Command[] = [

@@ -12,7 +12,7 @@ import {
 } from '@seccomp/node';
 import { InputError, UsageError } from './errors.js';
 import { findJsonFault } from './json-position.js';
-import { suggestOne } from '@seccomp/node';
+import { suggestOne } from '@seccomp/core/internal';
 
 export type ProfileFormat = 'sdk' | 'oci';
 

@@ -23,7 +23,7 @@ import { planLockdown, PRESETS, resolveLockdownOptions, SELF_RULES } from '@secc
 import { UsageError } from './errors.js';
 import { NODE_BASELINE } from './launch.js';
 import { readProfileJson, thisKernel, type PolicyOptions } from './policy.js';
-import { suggestOne } from '@seccomp/node';
+import { suggestOne } from '@seccomp/core/internal';
 
 export const PRESET_NAMES = [...(Object.keys(PRESETS) as RuntimePresetName[]), 'docker-default'] as const;
 

@@ -13,7 +13,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { closeSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { HOST_ENDIAN, notifySupervisor, rawSyscall, takeFd, type Notification } from '@seccomp/node';
+import { notifySupervisor, rawSyscall, takeFd, type Notification } from '@seccomp/node';
+import { HOST_ENDIAN } from '@seccomp/core/internal';
 
 const LISTENER = 'anon_inode:seccomp notify';
 const POLLIN = 0x1;

@@ -47,8 +47,8 @@ export interface Seccomp {
   apiLevel(): number;
   /** seccomp_api_set: pretend the kernel offers fewer features (tests). */
   setApiLevel(level: number): void;
-  /** Which optional libseccomp functions are present (loads the library on first access). */
-  readonly capabilities: Capabilities;
+  /** Which optional libseccomp functions are present (loads the library). */
+  capabilities(): Capabilities;
   /** libseccomp's own resolution: `syscallResolveName("openat")` → native number (pseudo numbers too). */
   syscallResolveName(name: string, arch?: ArchName): number;
   /** libseccomp's own reverse lookup, or undefined. */
@@ -78,8 +78,19 @@ export interface Seccomp {
   lockdown(options?: LockdownOptions): LockdownResult;
   /** What lockdown(options) would install, as bytes for lockdown({ bpf }) (the cold-start path). */
   compileLockdown(options?: LockdownOptions): Uint8Array;
-  /** @internal the shared native wrapper (benchmarks, tests). */
-  readonly native: Native;
+}
+
+/** Each bound API's native wrapper, for the CLI, tests and benchmarks (internal: nativeOf). */
+const natives = new WeakMap<object, Native>();
+
+/**
+ * The Native behind a bound API made by createSeccomp (internal). Takes any object: a runtime
+ * package's `seccomp` is typed by the public declarations, this entry by its own.
+ */
+export function nativeOf(seccomp: object): Native {
+  const native = natives.get(seccomp);
+  if (!native) throw new TypeError('nativeOf() takes the object createSeccomp() returned.');
+  return native;
 }
 
 /** Refuses a profile libseccomp would silently collapse (it keeps the first rule). */
@@ -143,31 +154,22 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     const a = valid.attributes ?? {};
     loadBpf(native, bytes, { allThreads: a.tsync ?? true, log: a.log === true, specAllow: a.specAllow === true, noNewPrivs: a.noNewPrivs ?? true });
   }
-  return {
+  const seccomp: Seccomp = {
     SyscallFilter,
     libraryVersion: () => {
       const v = native.version();
       return { ...v, text: formatVersion(v) };
     },
-    apiLevel: () => native.sym.seccomp_api_get(),
-    setApiLevel: (level) => {
-      if (!Number.isInteger(level) || level < 1) throw new RangeError(`An API level is a positive integer, got ${level}.`);
-      check(native.sym.seccomp_api_set(level), `seccomp_api_set(${level})`, { hints: { EINVAL: 'libseccomp does not know this API level' } });
-    },
-    get capabilities() {
-      return native.capabilities();
-    },
+    apiLevel: () => native.apiLevel(),
+    setApiLevel: (level) => native.setApiLevel(level),
+    capabilities: () => native.capabilities(),
     syscallResolveName: (name, arch) => {
       if (typeof name !== 'string' || name === '') throw new TypeError('syscallResolveName() takes a syscall name such as "openat".');
-      return native.sym.seccomp_syscall_resolve_name_arch(token(arch), native.cstr(name));
+      return native.resolveName(name, token(arch));
     },
     syscallResolveNum: (nr, arch) => {
       if (!Number.isInteger(nr) || nr < -2147483648 || nr > 2147483647) throw new RangeError(`A syscall number is a 32-bit integer, got ${nr}.`);
-      const p = native.sym.seccomp_syscall_resolve_num_arch(token(arch), nr);
-      if (native.lib.isNull(p)) return undefined;
-      const name = native.lib.readCString(p) ?? undefined;
-      native.sym.free(p);
-      return name;
+      return native.resolveNum(nr, token(arch));
     },
     compile,
     loadProfile,
@@ -180,6 +182,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     rawSyscall: (syscall, ...args) => rawSyscall(native, syscall, args),
     lockdown: (options) => lockdown(native, lockdownLibseccomp, options),
     compileLockdown: (options) => compileLockdown(native, lockdownLibseccomp, options),
-    native,
   };
+  natives.set(seccomp, native);
+  return Object.freeze(seccomp);
 }

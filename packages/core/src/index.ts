@@ -1,26 +1,86 @@
-export * from './arch.js';
-export * from './errno.js';
-export * from './errors.js';
-export * from './actions.js';
-export * from './compare.js';
-export * from './abi.js';
-export * from './symbols.js';
-export * from './backend.js';
-export * from './syscalls/index.js';
-export * from './groups/index.js';
-export * from './bpf/index.js';
-export * from './profile/index.js';
-export * from './library.js';
-export * from './native.js';
-export * from './filter.js';
-export * from './build.js';
-export * from './status.js';
-export * from './loadbpf.js';
-export * from './notify.js';
-export * from './rawsyscall.js';
-export * from './lockdown/index.js';
-export * from './compiler.js';
-export * from './api.js';
-// added by profile formats (issue 17): the one "did you mean"
-export { didYouMean, editDistance, suggest, suggestOne } from './suggest.js';
-export type { SuggestOptions } from './suggest.js';
+/**
+ * @seccomp/core — the SDK's pure tools, the same on every runtime: actions, conditions,
+ * arches, syscall tables, groups, profiles (SDK and OCI), the compiler, BPF tools, errors.
+ * Nothing here loads a filter: the runtime packages (@seccomp/node, @seccomp/bun,
+ * @seccomp/deno) export all of this plus the API bound to libseccomp and the kernel.
+ * An explicit list (docs/api.md): what is not here is internal (`@seccomp/core/internal`).
+ */
+
+// Actions
+export { Action, RET, isAction, actionsEqual, formatAction, parseAction, encodeAction, decodeAction } from './actions.js';
+export type { ActionKind } from './actions.js';
+
+// Argument conditions
+export { arg, arg32, conditionHolds, formatCondition } from './compare.js';
+export type { ArgBuilder, ArgIndex, CompareOp, Condition, Numeric, Width } from './compare.js';
+
+// Architectures
+export { ARCH_NAMES, isArchName, archInfo, archesByAudit, nativeArch } from './arch.js';
+export type { ArchInfo, ArchName, Endian } from './arch.js';
+
+// Syscall tables
+export {
+  resolveSyscall, syscallName, syscallNames, isSyscallName, suggestSyscalls, syscallKernelVersion,
+  X32_SYSCALL_BIT, SOCKETCALL_CALLS, IPC_CALLS, isMultiplexedName,
+} from './syscalls/index.js';
+export type { IpcName, SocketcallName, SyscallName } from './syscalls/index.js';
+
+// Errno names
+export { ERRNO, errnoName, errnoNumber, isErrnoName } from './errno.js';
+export type { ErrnoName } from './errno.js';
+
+// Syscall groups
+export { listGroups, expandGroup, isSyscallGroupName, UnknownSyscallGroupError, SyscallGroupCycleError } from './groups/index.js';
+export type { GroupInfo } from './groups/index.js';
+
+// Profiles: the SDK's format, JSON, OCI (Docker, Podman, Kubernetes)
+export {
+  defineProfile, validateProfile, findRuleConflicts, profileToJSON, profileFromJSON,
+  fromOci, toOci, resolveOci, OCI_OPERATORS, OCI_FLAGS, DOCKER_DEFAULT_PROFILE,
+} from './profile/index.js';
+export type {
+  Profile, Rule, ProfileAttributes, Conflict, ConflictRule, ProfileJSON, RuleJSON, ConditionJSON, ProfileAttributesJSON,
+  OciProfile, OciSyscall, OciArg, OciFilter, OciArchMapEntry, OciOperator, OciFlag, OciValue, ResolveOciOptions, ResolvedOci,
+} from './profile/index.js';
+export { OCI_ACTIONS, fromOciAction, toOciAction } from './actions.js';
+export type { OciActionName } from './actions.js';
+export { assertNoConflicts, strictModeProfile } from './api.js';
+export type { CompileOptions, Seccomp } from './api.js';
+
+// The SDK's compiler
+export { compileProgram, CompileError } from './compiler.js';
+export type { Compiler, CompileWarning, CompileProgramOptions, CompiledProgram, CompileErrorFields, CompileErrorReason, RetSource } from './compiler.js';
+
+// BPF tools
+export { validate, emulate, disassemble, disassembleLines, kernelAction, prepare, runPrepared, PreparedBpf } from './bpf/index.js';
+export type { EmulateInput, EmulateResult, DisassembleOptions, DisassembledLine } from './bpf/index.js';
+export { decodeBpf, encodeBpf } from './abi.js';
+export type { SockFilter } from './abi.js';
+
+// What the bound API takes and returns
+export { ATTRIBUTES } from './filter.js';
+export type { AttributeName, AttributeValues, FilterOptions } from './filter.js';
+export { USER_NOTIF_FLAG_CONTINUE } from './notify.js';
+export type { Notification, NotificationResponse } from './notify.js';
+export type { LoadBpfOptions } from './loadbpf.js';
+export type { SyscallArg, SyscallResult } from './rawsyscall.js';
+export type { ProcessStatus, ThreadStatus, SeccompMode } from './status.js';
+export type { Capabilities, LibraryVersion } from './library.js';
+
+// Lockdown
+export { PRESET_NAMES, isPresetName, encodeLockdownBpf, decodeLockdownBpf } from './lockdown/index.js';
+export type {
+  LockdownOptions, LockdownResult, LockdownPresetName, RuntimePresetName, LockdownBpf, LockdownBpfMeta, LockdownRefusal,
+} from './lockdown/index.js';
+
+// Errors
+export {
+  SeccompError, SeccompVersionError, SeccompUnavailableError, UnknownSyscallError, InvalidBpfError, ProfileError,
+  LibseccompLoopError, UnknownToLibraryError,
+} from './errors.js';
+export type { LibseccompLoopDetail } from './errors.js';
+export { LockdownRefusedError, LockdownVerificationError } from './lockdown/index.js';
+export { HostFileError } from './native.js';
+// added by profile import (issue 17): runc's ENOSYS stub, resolveOci's warnings as fields, the errno limit
+export { withEnosysStub, MAX_ERRNO } from './profile/index.js';
+export type { EnosysAbove, OciWarning, OciWarningCode } from './profile/index.js';

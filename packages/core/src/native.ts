@@ -116,6 +116,33 @@ export class Native {
     return nr;
   }
 
+  /** seccomp_api_get: the kernel features libseccomp found (1–7). */
+  apiLevel(): number {
+    return this.sym.seccomp_api_get();
+  }
+
+  /** seccomp_api_set: pretend the kernel offers fewer features (tests). */
+  setApiLevel(level: number): void {
+    if (!Number.isInteger(level) || level < 1) throw new RangeError(`An API level is a positive integer, got ${level}.`);
+    check(this.sym.seccomp_api_set(level), `seccomp_api_set(${level})`, { hints: { EINVAL: 'libseccomp does not know this API level' } });
+  }
+
+  /** seccomp_syscall_resolve_name_arch: libseccomp's own number for a name (token 0: native). */
+  resolveName(name: string, token: number): number {
+    return this.sym.seccomp_syscall_resolve_name_arch(token, this.cstr(name));
+  }
+
+  /** seccomp_syscall_resolve_num_arch: libseccomp's name for a number, or undefined; frees its string. */
+  resolveNum(nr: number, token: number): string | undefined {
+    const p = this.sym.seccomp_syscall_resolve_num_arch(token, nr);
+    if (this.lib.isNull(p)) return undefined;
+    try {
+      return this.lib.readCString(p) ?? undefined;
+    } finally {
+      this.sym.free(p);
+    }
+  }
+
   /** Whether the loaded libseccomp itself knows the name (2.5 lacks the newest syscalls). */
   libraryKnows(name: string): boolean {
     return this.sym.seccomp_syscall_resolve_name(this.cstr(name)) !== -1;

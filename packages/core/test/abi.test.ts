@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ARG_CMP_SIZE, SECCOMP_DATA_SIZE, SOCK_FILTER_SIZE, SOCK_FPROG_SIZE, decodeBpf, encodeBpf, packArgCmps, packSeccompData,
   packSockFprog, unpackArgCmps, toArgCmp, arg,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 test('struct sizes match the C headers', () => {
   assert.deepEqual([ARG_CMP_SIZE, SOCK_FILTER_SIZE, SECCOMP_DATA_SIZE, SOCK_FPROG_SIZE], [24, 8, 64, 16]);

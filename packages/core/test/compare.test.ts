@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { arg, arg32, CMP, compareOpName, conditionHolds, formatCondition, toArgCmp, toU64, toU32 } from '../src/index.js';
+import {
+  arg, arg32, CMP, compareOpName, conditionHolds, formatCondition, toArgCmp, toU64, toU32,
+} from '../src/internal.js';
 
 test('operators carry libseccomp enum scmp_compare values', () => {
   assert.deepEqual({ ...CMP }, { ne: 1, lt: 2, le: 3, eq: 4, ge: 5, gt: 6, maskedEq: 7 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ARCHES, ARCH_NAMES, archInfo, archesByAudit, check, findArch, nativeArch, SeccompError, SeccompVersionError, libraryCandidates,
   libraryLoadError, SYMBOL_NAMES, SYMBOLS, OPTIONAL_SYMBOLS,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 test('23 arches with audit arch, word size and byte order', () => {
   assert.equal(ARCH_NAMES.length, 23);

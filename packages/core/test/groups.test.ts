@@ -7,7 +7,7 @@ import {
   SyscallGroupCycleError, UnknownSyscallGroupError, expandGroup, expandSyscallSpecs, isSyscallGroupName, listGroups,
 } from '../src/groups/index.js';
 import { collectGroup, type GroupTable } from '../src/groups/expand.js';
-import * as core from '../src/index.js';
+import * as core from '../src/internal.js';
 import { isSyscallName, syscallNames } from '../src/syscalls/index.js';
 import { GROUPS_DOC, renderGroupsDoc } from '../scripts/groups-doc.js';
 

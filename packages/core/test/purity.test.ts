@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseThreadStatus } from '../src/index.js';
+import { parseThreadStatus } from '../src/internal.js';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
 

@@ -14,7 +14,7 @@
  */
 import {
   ARCHES, BPF_ABS, BPF_ALU, BPF_JA, BPF_JMP, BPF_LD, BPF_RET, BPF_W, bpfClass, bpfOp, isConditionalJump, type SockFilter,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const LD_ABS_W = BPF_LD | BPF_W | BPF_ABS;
 const OFFSET_NR = 0;

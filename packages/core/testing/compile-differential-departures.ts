@@ -17,7 +17,7 @@
 import {
   actionsEqual, ARCHES, decodeBpf, emulate, encodeAction, prepare, runPrepared,
   type Action, type Endian, type PreparedBpf, type Profile, type SockFilter,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { accumulatorStates, byteSwapped, defectOnPath, type Defect } from './compile-differential-defects.js';
 import { auditOf, type Call } from './compile-differential-gen.js';
 import { libseccompProgram, NATIVE, type LibseccompSide } from './compile-differential-libseccomp.js';

@@ -10,7 +10,7 @@
 import {
   ARCHES, prepare, resolveSyscall, runPrepared, syscallName, syscallNames, X32_SYSCALL_BIT, SOCKETCALL_CALLS, IPC_CALLS,
   type ArchName, type Condition, type Endian, type Profile, type Rule,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { byteSwapped } from './compile-differential-defects.js';
 import { ALL_ARCHES, tableSpan } from './compile-differential-gen.js';
 import { NATIVE } from './compile-differential-libseccomp.js';

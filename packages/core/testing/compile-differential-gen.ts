@@ -9,7 +9,7 @@
 import {
   Action, arg, arg32, ARCHES, formatAction, resolveSyscall, syscallNames, X32_SYSCALL_BIT,
   type ArchName, type Condition, type Profile, type Rule,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 export type Rng = () => number;
 

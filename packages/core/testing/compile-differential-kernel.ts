@@ -19,7 +19,7 @@
 import {
   BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, emulate, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt, syscallName,
   type ArchName, type Condition, type Profile, type SockFilter,
-} from '../src/index.js';
+} from '../src/internal.js';
 import type { CompiledProgram } from '../src/compile/index.js';
 import { conditionEdges } from './compile-differential-edges.js';
 import { pick, value, type Call, type Rng, type Shape } from './compile-differential-gen.js';

@@ -8,7 +8,10 @@
  * 2.5 would never finish building are refused first (LibseccompLoopError), as build.ts does,
  * because a loop inside FFI cannot be interrupted.
  */
-import { Action, ARCHES, isMultiplexedName, resolveSyscall, syscallName, type Action as ActionT, type ArchName, type Condition, type Profile } from '../src/index.js';
+import {
+  Action, ARCHES, isMultiplexedName, resolveSyscall, syscallName, type Action as ActionT,
+  type ArchName, type Condition, type Profile,
+} from '../src/internal.js';
 import type { LockdownOptions } from '../src/lockdown/options.js';
 import { assertLibseccompTerminates } from '../src/libseccomp-loop.js';
 

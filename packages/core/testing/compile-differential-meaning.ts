@@ -9,7 +9,7 @@
 import {
   Action, actionsEqual, ARCHES, resolveSyscall, syscallName, X32_SYSCALL_BIT,
   type Action as ActionT, type ArchName, type Condition, type Profile, type Rule,
-} from '../src/index.js';
+} from '../src/internal.js';
 import type { Call } from './compile-differential-gen.js';
 
 const M32 = 0xffffffffn;

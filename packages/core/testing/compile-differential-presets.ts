@@ -8,7 +8,7 @@
 import {
   ARCHES, decodeLockdownBpf, DOCKER_DEFAULT_PROFILE, planLockdown, resolveLockdownOptions, resolveOci,
   type ArchName, type Endian, type LockdownOptions, type Profile,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { compileProfileBpf, CompileError } from '../src/compile/index.js';
 import { bindSelfPid, SELF_PID_PLACEHOLDER } from '../src/lockdown/self.js';
 import { libseccompProgram, NATIVE, trimToLibrary, type LibseccompSide } from './compile-differential-libseccomp.js';

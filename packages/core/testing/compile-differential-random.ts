@@ -8,7 +8,7 @@
 import {
   Action, encodeAction, formatAction, prepare, runPrepared, emulate, ARCHES, LibseccompLoopError,
   type Action as ActionT, type ArchName, type PreparedBpf, type Profile,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { compileProfileBpf, CompileError, type CompiledProgram } from '../src/compile/index.js';
 import { departure, referenceFor, type Departure, type Reference } from './compile-differential-departures.js';
 import { auditOf, randomCall, randomProfile, rng, WIDE, type Call, type Shape } from './compile-differential-gen.js';

@@ -2,7 +2,7 @@
  * Builds a corpus entry's filter with the SDK's SyscallFilter, step by step, as the
  * reference test builds it with libseccomp's API (conformance/README.md, "Step").
  */
-import type { Action, ArchName, Condition, SyscallFilter } from '../src/index.js';
+import type { Action, ArchName, Condition, SyscallFilter } from '../src/internal.js';
 import type { CorpusAction, CorpusArg, CorpusFilter, CorpusRule, CorpusStep } from './corpus-data.js';
 import { ruleValue } from './corpus-data.js';
 import type { ScenarioApi } from './scenario-types.js';

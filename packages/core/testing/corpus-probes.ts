@@ -3,7 +3,7 @@
  * native-arch cases, the probe program (probe.ts) that makes those syscalls safe to issue,
  * and the emulator's verdicts on the original program to compare the kernel's with.
  */
-import type { ArchName, SyscallFilter } from '../src/index.js';
+import type { ArchName, SyscallFilter } from '../src/internal.js';
 import type { CorpusEntry } from './corpus-data.js';
 import { CORPUS } from './corpus-data.js';
 import { buildFilter, type BuildNotes } from './corpus-build.js';

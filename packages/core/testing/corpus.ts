@@ -7,7 +7,8 @@
  * this library lacks (their cases are counted as dropped), and is skipped outright when it
  * needs an API the library lacks (precompute, transactions). Both are reported with reasons.
  */
-import type { ArchName, PreparedBpf, SyscallFilter } from '../src/index.js';
+import type { ArchName, PreparedBpf, SyscallFilter } from '../src/internal.js';
+import { resolveSyscallRewrite, versionAtLeast } from '../src/internal.js';
 import type { CorpusCase, CorpusEntry, SimInput } from './corpus-data.js';
 import { CORPUS, caseCount, caseSyscallTable, corpusArch, CORPUS_ARCHES, filterArches, forEachSim, usesSteps } from './corpus-data.js';
 import { buildFilter, toAction, type BuildContext, type BuildNotes } from './corpus-build.js';
@@ -89,7 +90,7 @@ export interface EntryPlan {
 /** What an entry can run with this library: everything, all but some arches, or nothing. */
 export function entryPlan(api: ScenarioApi, e: CorpusEntry): EntryPlan {
   const version = api.libraryVersion();
-  if (!e.minVersion || api.versionAtLeast(version, e.minVersion)) return { dropped: new Set() };
+  if (!e.minVersion || versionAtLeast(version, e.minVersion)) return { dropped: new Set() };
   const why = `needs libseccomp >= ${e.minVersion} (${e.minVersionReason ?? 'newer API'}); this is ${version.text}`;
   const caps = api.capabilities();
   const missingApi = Object.entries(STEP_APIS).filter(([op, cap]) => usesSteps(e.filter, [op]) && !caps[cap]);
@@ -187,7 +188,7 @@ export function tableMismatches(api: ScenarioApi): string[] {
   for (const { name, arch, nr } of caseSyscallTable()) {
     let mine: number | string;
     try {
-      mine = api.resolveSyscallRewrite(name, arch as ArchName);
+      mine = resolveSyscallRewrite(name, arch as ArchName);
     } catch (err) {
       mine = (err as Error).message;
     }

@@ -4,10 +4,10 @@
  * types without importing one another in a circle.
  */
 import type * as Core from '../src/index.js';
-import type { Capabilities, Seccomp } from '../src/index.js';
+import type { Seccomp } from '../src/index.js';
 
 /** A runtime package's public API as a child sees it (core's exports plus the bound calls). */
-export type ScenarioApi = typeof Core & Omit<Seccomp, 'capabilities' | 'native'> & { capabilities(): Capabilities };
+export type ScenarioApi = typeof Core & Seccomp;
 /** Sends one report to the parent (see report.ts), before the scenario ends or the kernel kills it. */
 export type Report = (value: unknown) => void;
 export type Scenario = (api: ScenarioApi, params: any, report: Report) => unknown;

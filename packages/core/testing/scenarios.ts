@@ -7,6 +7,8 @@ import { runCorpus } from './corpus.js';
 import { corpusProbePlans } from './corpus-probes.js';
 import type { Scenario, ScenarioApi } from './scenario-types.js';
 import { errorReport } from './reports.js';
+// Pure helpers the public API does not export, taken from core's internals directly.
+import { BPF_K, BPF_RET, HOST_ENDIAN, stmt } from '../src/internal.js';
 
 export type { Report, Scenario, ScenarioApi } from './scenario-types.js';
 
@@ -61,8 +63,8 @@ function rawMemory(api: ScenarioApi): (bytes: Uint8Array) => bigint {
 function rawLoad(api: ScenarioApi, place: (bytes: Uint8Array) => bigint, bytes: Uint8Array, flags: number) {
   const fprog = new Uint8Array(16); // struct sock_fprog: u16 len, padding, the filter's address
   const view = new DataView(fprog.buffer);
-  view.setUint16(0, bytes.length / 8, api.HOST_ENDIAN === 'little');
-  view.setBigUint64(8, place(bytes), api.HOST_ENDIAN === 'little');
+  view.setUint16(0, bytes.length / 8, HOST_ENDIAN === 'little');
+  view.setBigUint64(8, place(bytes), HOST_ENDIAN === 'little');
   return api.rawSyscall('seccomp', SECCOMP_SET_MODE_FILTER, flags, fprog);
 }
 
@@ -417,7 +419,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     const place = rawMemory(api);
     const flags = dryRun ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
     // RET ALLOW, the listener's filter: it never sends anything to the listener.
-    const allow = api.encodeBpf([api.stmt(api.BPF_RET | api.BPF_K, 0x7fff0000)]);
+    const allow = api.encodeBpf([stmt(BPF_RET | BPF_K, 0x7fff0000)]);
     const listener = dryRun ? rawLoad(api, place, allow, flags) : undefined;
     const loads = programs.map((hex, i) => {
       const r = rawLoad(api, place, fromHex(hex), flags);

@@ -1,6 +1,10 @@
 // What is particular to Deno: permissions, buffer-only parameters, -0 and optional symbols.
 import assert from 'node:assert/strict';
-import { Action, arg, createSeccomp, SeccompVersionError, SYMBOLS, versionAtLeast, type SeccompBackend, type SymbolName } from '@seccomp/core';
+import { Action, arg, SeccompVersionError } from '@seccomp/core';
+import {
+  nativeOf,
+  createSeccomp, SYMBOLS, versionAtLeast, type SeccompBackend, type SymbolName,
+} from '@seccomp/core/internal';
 import * as mod from '../src/index.ts';
 import { denoBackend } from '../src/backend.ts';
 import { declaration, normaliseNegativeZero } from '../src/ffi.ts';
@@ -164,7 +168,7 @@ Deno.test('optional (libseccomp 2.6) symbols: absent ones are left out and repor
   for (const [name, bound] of Object.entries(caps.symbols)) {
     assert.equal(bound, has26, name);
     // Left out rather than null (Deno's value for a missing optional symbol), like the other backends.
-    assert.equal(name in mod.seccomp.native.sym, has26, name);
+    assert.equal(name in nativeOf(mod.seccomp).sym, has26, name);
   }
   if (!has26) {
     using f = new mod.SyscallFilter(Action.allow);

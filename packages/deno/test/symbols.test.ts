@@ -1,7 +1,7 @@
 // The dlopen declarations are core's symbol table, rendered: the same set of functions the
 // Node and Bun backends bind, with each parameter kind mapped to its Deno type.
 import assert from 'node:assert/strict';
-import { OPTIONAL_SYMBOLS, SYMBOLS, SYMBOL_NAMES, type SymbolName } from '@seccomp/core';
+import { OPTIONAL_SYMBOLS, SYMBOLS, SYMBOL_NAMES, type SymbolName } from '@seccomp/core/internal';
 import { declaration, declarations } from '../src/ffi.ts';
 import { denoBackend } from '../src/backend.ts';
 

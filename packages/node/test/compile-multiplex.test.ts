@@ -6,12 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Action, arg, arg32, ARCHES, decodeBpf, DOCKER_DEFAULT_PROFILE, emulate, formatAction, kernelAction, libraryVersion, prepare,
-  resolveOci, runPrepared, SyscallFilter, syscallResolveName, type ArchName, type Condition, type Profile, type Rule,
+  Action, arg, arg32, decodeBpf, DOCKER_DEFAULT_PROFILE, emulate, formatAction, kernelAction,
+  libraryVersion, prepare, resolveOci, runPrepared, SyscallFilter, syscallResolveName,
+  type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
+import { ARCHES } from '@seccomp/core/internal';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
 import { rng } from '../../core/testing/compile-differential-gen.js';
-import { IPC_CALLS, SOCKETCALL_CALLS, isMultiplexedName, resolveSyscall, resolveSyscallRaw, syscallName, syscallNames } from '../../core/src/syscalls/index.js';
+import {
+  IPC_CALLS, SOCKETCALL_CALLS, isMultiplexedName, resolveSyscall, resolveSyscallRaw, syscallName,
+  syscallNames,
+} from '../../core/src/syscalls/index.js';
 
 const NATIVE: ArchName = 'x86_64';
 /** BPF_LD | BPF_W | BPF_ABS: `A = seccomp_data[k]`. */

@@ -6,7 +6,8 @@
 // so none is lost to the kill.
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { ARCHES, profileFromJSON, SyscallFilter, type Profile } from '../src/index.js';
+import { profileFromJSON, SyscallFilter, type Profile } from '../src/index.js';
+import { ARCHES } from '@seccomp/core/internal';
 
 /** How long one build may take before it counts as looping. */
 const STALL_MS = 400;

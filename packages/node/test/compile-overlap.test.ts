@@ -7,9 +7,10 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import {
-  Action, arg, arg32, ARCHES, emulate, formatAction, kernelAction, prepare, profileToJSON, runPrepared, SyscallFilter,
-  type ArchName, type Condition, type Profile, type Rule,
+  Action, arg, arg32, emulate, formatAction, kernelAction, prepare, profileToJSON, runPrepared,
+  SyscallFilter, type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
+import { ARCHES } from '@seccomp/core/internal';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
 import { rng } from '../../core/testing/compile-differential-gen.js';
 import { lowerCondition } from '../../core/src/compile/conditions.js';

@@ -4,9 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compile, DOCKER_DEFAULT_PROFILE, formatAction, kernelAction, planLockdown, prepare, resolveLockdownOptions, resolveOci,
-  runPrepared, syscallName, syscallNames, syscallResolveName, ARCHES, type ArchName, type Profile,
+  compile, DOCKER_DEFAULT_PROFILE, formatAction, kernelAction, prepare, resolveOci, runPrepared,
+  syscallName, syscallNames, syscallResolveName, type ArchName, type Profile,
 } from '../src/index.js';
+import { planLockdown, resolveLockdownOptions, ARCHES } from '@seccomp/core/internal';
 import { compileProfileBpf } from '../../core/src/compile/index.js';
 
 const EDGES = [0n, 1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0xffffffffffffff9cn, 0xffffffffffffffffn];

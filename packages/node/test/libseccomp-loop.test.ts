@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Action, arg, arg32, buildFilter, LibseccompLoopError, profileToJSON, validateProfile, type Profile, type Rule } from '../src/index.js';
+import {
+  Action, arg, arg32, LibseccompLoopError, profileToJSON, validateProfile, type Profile, type Rule,
+} from '../src/index.js';
+import { buildFilter } from '@seccomp/core/internal';
 
 const CHILD = fileURLToPath(new URL('./libseccomp-loop.child.ts', import.meta.url));
 

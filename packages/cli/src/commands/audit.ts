@@ -4,10 +4,11 @@
  * about what the kernel would do, not about how the JSON reads.
  */
 import {
-  Action, ARCHES, decodeBpf, emulate, findRuleConflicts, formatAction, IPC_CALLS, isMultiplexedName,
+  Action, decodeBpf, emulate, findRuleConflicts, formatAction, IPC_CALLS, isMultiplexedName,
   isSyscallName, nativeArch, prepare, SOCKETCALL_CALLS, suggestSyscalls, syscallNames, archInfo,
   type ArchName, type PreparedBpf, type Profile, type Rule,
 } from '@seccomp/node';
+import { ARCHES } from '@seccomp/core/internal';
 import { expectPositionals } from '../args.js';
 import { build } from '../build.js';
 import type { Command } from '../command.js';

@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { release } from 'node:os';
-import { apiLevel, libraryVersion, nativeArch, seccomp, status, versionAtLeast } from '@seccomp/node';
+import { apiLevel, libraryVersion, nativeArch, seccomp, status } from '@seccomp/node';
+import { nativeOf, versionAtLeast } from '@seccomp/core/internal';
 import { expectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit.js';
@@ -75,8 +76,8 @@ function libraryCheck(): Check {
     const old = !versionAtLeast(v, '2.5.0');
     return {
       id: 'libseccomp', level: old ? 'warn' : 'ok',
-      summary: `libseccomp ${v.text} (${seccomp.native.lib.path}), API level ${level}: ${API_LEVELS[level] ?? 'newer than this list'}${old ? ' — 2.5 or newer is needed for user notification' : ''}`,
-      detail: { version: v.text, apiLevel: level, path: seccomp.native.lib.path },
+      summary: `libseccomp ${v.text} (${nativeOf(seccomp).lib.path}), API level ${level}: ${API_LEVELS[level] ?? 'newer than this list'}${old ? ' — 2.5 or newer is needed for user notification' : ''}`,
+      detail: { version: v.text, apiLevel: level, path: nativeOf(seccomp).lib.path },
     };
   } catch (err) {
     return { id: 'libseccomp', level: 'fail', summary: (err as Error).message };

@@ -8,9 +8,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  archesByAudit, ARCHES, fromOci, nativeArch, syscallName, syscallNames, X32_SYSCALL_BIT,
-  type ArchName, type Notification, type OciProfile,
+  archesByAudit, fromOci, nativeArch, syscallName, syscallNames, X32_SYSCALL_BIT, type ArchName,
+  type Notification, type OciProfile,
 } from '@seccomp/node';
+import { ARCHES } from '@seccomp/core/internal';
 import { stringOpt } from '../args.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
