@@ -13,3 +13,5 @@ export { buildAttackHelper } from './attack/build.js';
 export { defineGoldenTests, findGoldenDir, readManifest, goldenSetFor, type GoldenManifest, type GoldenSet, type GoldenFile, type GoldenOutput } from './golden.js';
 // What the CLI's tests need to tell a condition of this run from a failure.
 export { kernelLogMark, kernelLogReadable, kernelLogSince } from './kmsg.js';
+// One expectation for the three runtime packages' export lists.
+export { BOUND_EXPORTS, expectedRuntimeExports, runtimeSurfaceProblems } from './surface.js';

@@ -71,17 +71,6 @@ Deno.test('the npm build (dist/index.js) works in Deno and exports exactly what 
   assert.deepEqual(await withFlags(['--allow-ffi', '--allow-env'], 'version', 'dist'), { ok: true, value: mod.libraryVersion().text });
 });
 
-Deno.test('the export list: core, the bound API, and the backend (as in @seccomp/node, with denoBackend)', async () => {
-  const core = await import('@seccomp/core');
-  const bound = ['SyscallFilter', 'libraryVersion', 'apiLevel', 'setApiLevel', 'syscallResolveName', 'syscallResolveNum', 'compile',
-    'loadProfile', 'loadBpf', 'strictMode', 'strictModeFilter', 'status', 'notifySupervisor', 'takeFd', 'rawSyscall', 'lockdown', 'compileLockdown',
-    'capabilities', 'seccomp', 'default'];
-  const expected = new Set([...Object.keys(core), ...bound, 'denoBackend']);
-  assert.deepEqual(Object.keys(mod).sort(), [...expected].sort());
-  for (const name of bound.slice(0, -4)) assert.equal((mod as any)[name], (mod.seccomp as any)[name], name);
-  assert.equal(mod.default, mod.seccomp);
-});
-
 /** A backend that records every native call, to see exactly what reaches Deno's FFI. */
 function recordingBackend(calls: { name: SymbolName; args: unknown[] }[]): SeccompBackend {
   return {
