@@ -161,14 +161,15 @@ export function check(
  * profile of several arches: libseccomp cannot place it, and leaving it out would let the
  * syscall through (the libseccomp path only; the SDK's compiler knows every syscall).
  */
-export class UnknownToLibraryError extends SeccompError {
+export class UnknownToLibraryError extends Error {
   override readonly name = 'UnknownToLibraryError';
   readonly syscall: string;
   /** Index in `profile.rules`. */
   readonly rule: number;
   readonly arches: readonly string[];
+  // The SDK's decision before any call, so not a SeccompError: libseccomp returned no errno.
   constructor(syscall: string, rule: number, arches: readonly string[], detail: string) {
-    super('seccomp_rule_add', 22, detail);
+    super(detail);
     this.syscall = syscall;
     this.rule = rule;
     this.arches = Object.freeze([...arches]);

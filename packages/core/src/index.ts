@@ -15,12 +15,12 @@ export { arg, arg32, conditionHolds, formatCondition } from './compare.js';
 export type { ArgBuilder, ArgIndex, CompareOp, Condition, Numeric, Width } from './compare.js';
 
 // Architectures
-export { ARCH_NAMES, isArchName, archInfo, archesByAudit, nativeArch } from './arch.js';
+export { ARCH_NAMES, ARCHES, isArchName, archInfo, findArch, archesByAudit, nativeArch } from './arch.js';
 export type { ArchInfo, ArchName, Endian } from './arch.js';
 
 // Syscall tables
 export {
-  resolveSyscall, syscallName, syscallNames, isSyscallName, suggestSyscalls, syscallKernelVersion,
+  resolveSyscall, syscallName, syscallNames, isSyscallName, suggestSyscalls, syscallKernelVersion, SYSCALL_TABLE_KERNEL,
   X32_SYSCALL_BIT, SOCKETCALL_CALLS, IPC_CALLS, isMultiplexedName,
 } from './syscalls/index.js';
 export type { IpcName, SocketcallName, SyscallName } from './syscalls/index.js';
@@ -30,7 +30,9 @@ export { ERRNO, errnoName, errnoNumber, isErrnoName } from './errno.js';
 export type { ErrnoName } from './errno.js';
 
 // Syscall groups
-export { listGroups, expandGroup, isSyscallGroupName, UnknownSyscallGroupError, SyscallGroupCycleError } from './groups/index.js';
+export {
+  listGroups, expandGroup, isSyscallGroupName, expandSyscallSpecs, UnknownSyscallGroupError, SyscallGroupCycleError,
+} from './groups/index.js';
 export type { GroupInfo } from './groups/index.js';
 
 // Profiles: the SDK's format, JSON, OCI (Docker, Podman, Kubernetes)
@@ -52,7 +54,9 @@ export { compileProgram, CompileError } from './compiler.js';
 export type { Compiler, CompileWarning, CompileProgramOptions, CompiledProgram, CompileErrorFields, CompileErrorReason, RetSource } from './compiler.js';
 
 // BPF tools
-export { validate, emulate, disassemble, disassembleLines, kernelAction, prepare, runPrepared, PreparedBpf } from './bpf/index.js';
+export {
+  validate, SECCOMP_OPCODES, emulate, disassemble, disassembleLines, kernelAction, isKnownActionValue, prepare, runPrepared, PreparedBpf,
+} from './bpf/index.js';
 export type { EmulateInput, EmulateResult, DisassembleOptions, DisassembledLine } from './bpf/index.js';
 export { decodeBpf, encodeBpf } from './abi.js';
 export type { SockFilter } from './abi.js';
@@ -60,7 +64,6 @@ export type { SockFilter } from './abi.js';
 // What the bound API takes and returns
 export { ATTRIBUTES } from './filter.js';
 export type { AttributeName, AttributeValues, FilterOptions } from './filter.js';
-export { USER_NOTIF_FLAG_CONTINUE } from './notify.js';
 export type { Notification, NotificationResponse } from './notify.js';
 export type { LoadBpfOptions } from './loadbpf.js';
 export type { SyscallArg, SyscallResult } from './rawsyscall.js';

@@ -29,10 +29,13 @@ function coreRoot(): URL {
 function resolveCore(specifier: string): string | undefined {
   if (specifier !== '@seccomp/core' && !specifier.startsWith('@seccomp/core/')) return undefined;
   const root = coreRoot();
-  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, string | { import?: string }> };
+  type Target = string | { import?: string | { default?: string } };
+  const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, Target> };
   const key = specifier === '@seccomp/core' ? '.' : `.${specifier.slice('@seccomp/core'.length)}`;
   const target = pkg.exports[key];
-  const file = typeof target === 'string' ? target : target?.import;
+  // A plain path, { import: path } or { import: { types, default } } (conditions nested).
+  const imported = typeof target === 'string' ? target : target?.import;
+  const file = typeof imported === 'string' ? imported : imported?.default;
   if (!file) throw new Error(`@seccomp/core exports no ${key}`);
   return fileURLToPath(new URL(file, root));
 }

@@ -31,7 +31,7 @@ test('a native-only profile keeps a rule on a syscall newer than libseccomp, by 
 test('a stricter-than-default rule libseccomp cannot place on every arch is an error, not a hole', { skip: newest.length ? false : 'libseccomp knows every syscall of the table' }, () => {
   assert.throws(
     () => compile({ defaultAction: Action.allow, arches: ['x86_64', 'x86'], rules: [{ syscalls: [newest[0]!], action: Action.errno('EPERM') }] }, { via: 'libseccomp' }),
-    (err: unknown) => err instanceof UnknownToLibraryError && err.syscall === newest[0] && err.rule === 0 && err.arches.join() === 'x86_64,x86' && err.errno === 22,
+    (err: unknown) => err instanceof UnknownToLibraryError && err.syscall === newest[0] && err.rule === 0 && err.arches.join() === 'x86_64,x86' && !('errno' in err),
   );
 });
 
