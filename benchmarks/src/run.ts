@@ -20,9 +20,9 @@ import { coldStartGroup } from './groups/coldstart.js';
 import { syscallGroup } from './groups/syscall.js';
 import { httpGroup } from './groups/http.js';
 import type { Results } from './report/results.js';
-import { readmeSection, renderMarkdown } from './report/markdown.js';
+import { renderMarkdown, renderRegions } from './report/markdown.js';
 import { renderSvg } from './report/svg.js';
-import { updateDocs } from './report/docs.js';
+import { updateRegions } from './report/regions.js';
 
 const started = Date.now();
 const options = parseArgs(process.argv.slice(2));
@@ -32,21 +32,25 @@ const log = (m: string) => process.stderr.write(`[bench ${((Date.now() - started
 const official = !options.quick && !options.partial;
 const outDir = join(BENCH_DIR, 'results', ...(options.quick ? ['quick'] : options.partial ? ['partial'] : []));
 
-/** Writes the markdown and the chart (and, for a full run of every group, the docs block) from results. */
+/**
+ * Writes the markdown and the chart from results; a full run of every group also fills the
+ * marked tables of docs/benchmarks.md (every one) and of the README (those it marks).
+ */
 function writeReports(results: Results): void {
-  const markdown = renderMarkdown(results);
-  writeFileSync(join(outDir, 'results.md'), markdown);
+  writeFileSync(join(outDir, 'results.md'), renderMarkdown(results));
   const svg = renderSvg(results);
   // The full run's chart is the one the docs show; quick and partial runs keep theirs beside their results.
   writeFileSync(official ? join(REPO_DIR, 'docs', 'benchmarks.svg') : join(outDir, 'benchmarks.svg'), svg);
   if (official) {
-    updateDocs(join(REPO_DIR, 'docs', 'benchmarks.md'), { readme: readmeSection(results), results: markdown });
+    const regions = renderRegions(results);
+    updateRegions(join(REPO_DIR, 'docs', 'benchmarks.md'), regions, true);
+    updateRegions(join(REPO_DIR, 'README.md'), regions);
   }
 }
 
 if (options.render) {
   writeReports(JSON.parse(readFileSync(join(outDir, 'results.json'), 'utf8')) as Results);
-  log(`rendered ${outDir.replace(`${REPO_DIR}/`, '')}/results.md${official ? ', docs/benchmarks.svg and docs/benchmarks.md' : ''} from results.json`);
+  log(`rendered ${outDir.replace(`${REPO_DIR}/`, '')}/results.md${official ? ', docs/benchmarks.svg, docs/benchmarks.md and README.md' : ''} from results.json`);
   process.exit(0);
 }
 
@@ -89,7 +93,7 @@ try {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeReports(results);
-  log(`wrote ${outDir.replace(`${REPO_DIR}/`, '')}/results.{json,md}${official ? ', docs/benchmarks.svg and docs/benchmarks.md' : ''} in ${results.seconds.total.toFixed(0)} s`);
+  log(`wrote ${outDir.replace(`${REPO_DIR}/`, '')}/results.{json,md}${official ? ', docs/benchmarks.svg, docs/benchmarks.md and README.md' : ''} in ${results.seconds.total.toFixed(0)} s`);
 } finally {
   ctx.cleanup();
 }

@@ -62,27 +62,11 @@ function phaseTable(r: Results): string {
   return table(['C program', 'split the file', 'guards', 'build', 'export', 'release', 'bind the pid', 'io_uring scan', 'attach ×2', 'thread check', 'total'], rows);
 }
 
-/** Markdown: one table per runtime, then C's phases. */
+/** Markdown: the run's round count, one table per runtime under its preset's sizes, then C's phases. */
 export function coldStartSection(r: Results): string {
   const group = r.groups.coldstart;
   if (!group) return '';
-  const parts = [
-    `### 7. Cold start: a bare start, the import, and lockdown() (ms, median of ${group.samples} rounds of fresh processes)`,
-    '',
-    'Every sample is a new process; a round runs each runtime\'s six steps in the order of the table (the bare start first), then C. ' +
-      'wall: from the runner\'s spawn to the exit. added: the step\'s wall minus the same round\'s bare start (median of the ' +
-      'differences): what the step adds to a cold start. import, read, lockdown(): the child\'s own clock (performance.now) around ' +
-      'the dynamic import of the entry, reading the file, and the call; in process = their sum. The main entry is `@seccomp/<runtime>`, ' +
-      'the lean one `@seccomp/<runtime>/lockdown`. lockdown() runs with its defaults (the runtime\'s preset; the SDK\'s precompiled ' +
-      'programs); lockdown({ bpf }) loads what that runtime\'s compileLockdown() wrote before the run. The C programs take lockdown()\'s ' +
-      'steps — guards (the /proc status line, prctl, seccomp(2) asking for each action, NO_NEW_PRIVS read back), binding the pid, the ' +
-      'io_uring scan of /proc/self/fd, two seccomp(2) attaches with TSYNC, the /proc check of every thread — from the same file, or with ' +
-      'libseccomp building the same filters for the preset (build, export into a memory file, release) after the guards; each first ' +
-      'starts as many threads and opens as many fds as the runtime\'s process had. C\'s total leaves out reading the file, as lockdown() ' +
-      'does; its wall includes loading libseccomp, linked in. Before timing, each runtime\'s compileLockdown() held the runner\'s programs ' +
-      'and its lockdown() loaded that many instructions; every C sample attached exactly the checked programs (its pid bound in), ' +
-      'and every JS sample reported the path and size expected. Ratios are to C in the same run.',
-  ];
+  const parts = [`Median of ${group.samples} round${group.samples === 1 ? '' : 's'} of fresh processes.`];
   for (const { rt, g } of measured(r)) {
     const sizes = `${g.instructions.typescript.join(' + ')} instructions (C with libseccomp: ${g.instructions.libseccomp.join(' + ')})`;
     parts.push('', `**${WHO[rt]}** (${g.preset} preset: ${sizes}; ${g.threads} threads and ${g.fds} fds at lockdown())`, '', runtimeTable(g));

@@ -25,23 +25,11 @@ function shape(s: CompileSubjectResult): string {
     `libseccomp: ${l.instructions}, longest path ${l.longestPath}. Same verdicts on ${s.sweep.calls} calls${differ}.`;
 }
 
-/** Markdown: one table per subject, then the programs' sizes. */
+/** Markdown: the run's sample count, then one table per subject under its programs' sizes and verdict sweep. */
 export function compileSection(r: Results): string {
   const g = r.groups.compile;
   if (!g) return '';
-  const parts = [
-    `### 6. Compile: profile → BPF bytes, nothing loaded (µs, median of ${g.samples} fresh processes each)`,
-    '',
-    'TypeScript compiler: `compileProgram` (the SDK\'s compiler) on a validated profile; total = that call. SDK (libseccomp): ' +
-      'buildFilter (seccomp_init, attributes, arches, a rule_add per syscall) = build, then exportBpf (libseccomp generates into a ' +
-      'memory file, read back) = generation; total = build + generation. C builds the same rules with the same libseccomp calls and ' +
-      'exports them the same way. checks: validateProfile and the conflict check, which compile() runs before either compiler (not in ' +
-      'the totals); open: dlopen and binding (not in the totals); release: seccomp_release (not in the totals). again: the total once ' +
-      'more in the same process. Before timing, every runtime produced the same bytes per compiler (libseccomp\'s also equal to C\'s), ' +
-      'the two compilers\' programs answered alike for every syscall number of every arch (edge arguments and the rules\' own values), ' +
-      'and every sample\'s program was compared with the checked one. Ratios are to C in the same run. Longest path: instructions from the first to ' +
-      'a return over the jump graph (a bound no call exceeds).',
-  ];
+  const parts = [`Median of ${g.samples} fresh process${g.samples === 1 ? '' : 'es'} per subject and path.`];
   for (const s of Object.values(g.subjects)) {
     const rows = COMPILE_MODES.map((mode) => {
       const m = s.modes[mode];

@@ -1,10 +1,10 @@
 /**
  * Command line: `pnpm bench [--quick] [--only=ffi,load,compile,coldstart,syscall,bpf,http] [--render]`.
- * --render measures nothing: it rewrites the markdown, the chart and the docs block from the
+ * --render measures nothing: it rewrites the markdown, the chart and the docs' tables from the
  * results.json already there (after a change to the reports).
  * --quick is the CI smoke run: every group and runtime, few samples, results under
  * benchmarks/results/quick/ (not committed). The full run writes benchmarks/results/ and
- * docs/benchmarks.svg, and refreshes the generated part of docs/benchmarks.md; a full run of
+ * docs/benchmarks.svg, and refreshes the marked tables of docs/benchmarks.md and the README; a full run of
  * some groups (--only) writes benchmarks/results/partial/ instead (not committed), so it never
  * replaces the committed run with part of one.
  */
