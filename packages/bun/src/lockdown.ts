@@ -9,7 +9,7 @@ import { bunBackend } from './backend.js';
 
 export {
   Action, decodeLockdownBpf, InvalidBpfError, LockdownRefusedError, LockdownVerificationError, SeccompError,
-  SeccompUnavailableError, SeccompVersionError, UnknownSyscallError, UnknownSyscallGroupError,
+  SeccompUnavailableError, SeccompVersionError, TsyncError, UnknownSyscallError, UnknownSyscallGroupError,
   type Compiler, type LockdownBpf, type LockdownBpfMeta, type LockdownOptions, type LockdownPresetName,
   type LockdownRefusal, type LockdownResult, type ProcessStatus, type SeccompMode, type ThreadStatus,
 } from '@seccomp/core/lockdown';

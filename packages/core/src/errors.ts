@@ -4,7 +4,7 @@
  * Mistakes in arguments are TypeError/RangeError, thrown before any FFI call.
  */
 import type { Condition } from './compare.js';
-import { errnoName } from './errno.js';
+import { ERRNO, errnoName } from './errno.js';
 
 /** What libseccomp's negative return codes mean for each operation (seccomp_*(3) "RETURN VALUE"). */
 const HINTS: Record<string, string> = {
@@ -154,6 +154,20 @@ export function check(
   if (n >= 0) return n;
   const errno = n === -1 && opts.errno !== undefined && opts.errno > 0 ? opts.errno : -n;
   throw new SeccompError(op, errno, opts.hints?.[errnoName(errno) ?? '']);
+}
+
+/**
+ * seccomp(2) with TSYNC named a thread it could not synchronise (one with a filter of its
+ * own that this process's filter does not descend from): `tid` is that thread. Nothing was
+ * installed on any thread.
+ */
+export class TsyncError extends SeccompError {
+  override readonly name = 'TsyncError';
+  readonly tid: number;
+  constructor(op: string, tid: number) {
+    super(op, ERRNO.ESRCH, `TSYNC failed: thread ${tid} has a different filter`);
+    this.tid = tid;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { encodeAction, decodeAction, formatAction, type Action } from './actions
 import { archInfo, type ArchName } from './arch.js';
 import { HOST_ENDIAN, packArgCmps } from './abi.js';
 import { toArgCmp, type Condition } from './compare.js';
+import { ERRNO } from './errno.js';
 import { check } from './errors.js';
 import type { Native } from './native.js';
 import type { Pointer } from './symbols.js';
@@ -167,7 +168,7 @@ export class SyscallFilter implements Disposable {
 
   hasArch(arch: ArchName): boolean {
     const rc = this.#native.sym.seccomp_arch_exist(this.#handle, archInfo(arch).token);
-    if (rc === -17 /* -EEXIST: absent */) return false;
+    if (rc === -ERRNO.EEXIST) return false; // libseccomp's answer for an absent arch
     check(rc, `seccomp_arch_exist(${arch})`);
     return true;
   }

@@ -79,7 +79,7 @@ export type {
 // Errors
 export {
   SeccompError, SeccompVersionError, SeccompUnavailableError, UnknownSyscallError, InvalidBpfError, ProfileError,
-  LibseccompLoopError, UnknownToLibraryError,
+  LibseccompLoopError, UnknownToLibraryError, TsyncError,
 } from './errors.js';
 export type { LibseccompLoopDetail } from './errors.js';
 export { LockdownRefusedError, LockdownVerificationError } from './lockdown/index.js';

@@ -7,7 +7,7 @@ import { HOST_ENDIAN, packSockFprog, SOCK_FILTER_SIZE } from './abi.js';
 import { nativeArch } from './arch.js';
 import { errnoWord } from './backend.js';
 import { BPF_MAXINSNS } from './bpf/opcodes.js';
-import { InvalidBpfError, SeccompError } from './errors.js';
+import { InvalidBpfError, TsyncError } from './errors.js';
 import type { Native } from './native.js';
 import { resolveSyscall } from './syscalls/index.js';
 
@@ -63,7 +63,7 @@ export function installBpf(
   const rc = lib.symbols.syscall(nr, SECCOMP_SET_MODE_FILTER, flags, address, 0, 0, 0);
   const errno = word[0];
   // With TSYNC, a positive result is the id of a thread that could not be synchronised.
-  if (rc > 0) throw new SeccompError('seccomp(SECCOMP_SET_MODE_FILTER)', 3, `TSYNC failed: thread ${rc} has a different filter`);
+  if (rc > 0) throw new TsyncError('seccomp(SECCOMP_SET_MODE_FILTER)', Number(rc));
   native.cCall('seccomp(SECCOMP_SET_MODE_FILTER)', rc, errno);
   keepAlive(program, fprog);
 }

@@ -14,7 +14,7 @@ export type { LockdownPresetName } from './presets.js';
 export type { Compiler } from '../compiler.js';
 export { Action } from '../actions.js';
 export {
-  SeccompError, SeccompUnavailableError, SeccompVersionError, InvalidBpfError, UnknownSyscallError,
+  SeccompError, SeccompUnavailableError, SeccompVersionError, InvalidBpfError, UnknownSyscallError, TsyncError,
 } from '../errors.js';
 export { UnknownSyscallGroupError } from '../groups/index.js';
 export type { ProcessStatus, ThreadStatus, SeccompMode } from '../status.js';

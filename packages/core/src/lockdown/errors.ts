@@ -1,5 +1,5 @@
 /** The typed errors of lockdown(): a refusal before anything is loaded, or a failed check after. */
-import { errnoNumber } from '../errno.js';
+import { ERRNO, errnoNumber } from '../errno.js';
 import { SeccompError } from '../errors.js';
 import type { ThreadStatus } from '../status.js';
 
@@ -34,7 +34,7 @@ export class LockdownRefusedError extends SeccompError {
   /** For 'io-uring': the io_uring file descriptors found. */
   readonly fds: readonly number[];
   constructor(reason: LockdownRefusal, detail: string, fds: readonly number[] = []) {
-    super('lockdown', errnoNumber(ERRNO_OF[reason]) ?? 38, `${reason}: ${detail}; nothing was installed`);
+    super('lockdown', errnoNumber(ERRNO_OF[reason]) ?? ERRNO.ENOSYS, `${reason}: ${detail}; nothing was installed`);
     this.reason = reason;
     this.fds = Object.freeze([...fds]);
   }

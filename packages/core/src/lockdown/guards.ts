@@ -5,7 +5,7 @@
 import { encodeAction, type Action } from '../actions.js';
 import { HOST_ENDIAN } from '../abi.js';
 import { errnoWord } from '../backend.js';
-import { errnoName } from '../errno.js';
+import { ERRNO, errnoName } from '../errno.js';
 import { SeccompError } from '../errors.js';
 import { PR_SET_NO_NEW_PRIVS } from '../installbpf.js';
 import type { Native } from '../native.js';
@@ -17,7 +17,6 @@ import { LockdownRefusedError } from './errors.js';
 const PR_GET_SECCOMP = 21;
 const PR_GET_NO_NEW_PRIVS = 39;
 const SECCOMP_GET_ACTION_AVAIL = 2;
-const EINVAL = 22;
 
 function errnoText(errno: number): string {
   return errnoName(errno) ?? `errno ${errno}`;
@@ -48,7 +47,7 @@ function checkPrctl(native: Native): void {
   const rc = lib.symbols.prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
   const errno = word[0]!; // read before anything else can run on this thread
   if (rc !== -1) return;
-  if (errno === EINVAL) throw new LockdownRefusedError('no-seccomp', 'prctl(PR_GET_SECCOMP) says this kernel has no seccomp (EINVAL)');
+  if (errno === ERRNO.EINVAL) throw new LockdownRefusedError('no-seccomp', 'prctl(PR_GET_SECCOMP) says this kernel has no seccomp (EINVAL)');
   throw new LockdownRefusedError('no-new-privs', `prctl is blocked here (${errnoText(errno)}), so NO_NEW_PRIVS cannot be set; an outer sandbox filters it`);
 }
 
