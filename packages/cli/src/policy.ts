@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import {
   ARCH_NAMES, decodeBpf, isArchName, nativeArch, profileFromJSON, resolveOci, validate, validateProfile,
-  archInfo, type ArchName, type Profile, type Rule, type SockFilter,
+  archInfo, type ArchName, type Profile, type OciWarning, type Rule, type SockFilter,
 } from '@seccomp/node';
 import { InputError, UsageError } from './errors.js';
 import { findJsonFault } from './json-position.js';
@@ -26,6 +26,8 @@ export interface ProfilePolicy {
   origins: string[];
   /** What could not be carried over from an OCI profile (resolveOci's warnings). */
   warnings: readonly string[];
+  /** The same warnings as fields (OCI profiles; empty for SDK JSON). */
+  details: readonly OciWarning[];
   /** The JSON as read (for audit, which looks at what was written, not what survived). */
   json: unknown;
 }
@@ -151,7 +153,7 @@ export function readProfileJson(json: unknown, path: string, options: PolicyOpti
     let profile = profileFromJSON(json);
     const arches = options.arches ?? (profile.arches?.length ? profile.arches : [native]);
     profile = validateProfile({ ...profile, arches, ...withOptimize(profile, options.optimize) });
-    return { kind: 'profile', format, path, profile, origins: profile.rules.map((_, i) => `rules[${i}]`), warnings: [], json };
+    return { kind: 'profile', format, path, profile, origins: profile.rules.map((_, i) => `rules[${i}]`), warnings: [], details: [], json };
   }
   return readOci(json, path, options);
 }
@@ -171,7 +173,7 @@ function readOci(json: unknown, path: string, options: PolicyOptions): ProfilePo
   const groups = isDict(json) && Array.isArray(json.syscalls) ? (json.syscalls as unknown[]) : undefined;
   const tagged = groups ? { ...(json as object), syscalls: groups.map((g, i) => (isDict(g) ? { ...g, comment: `${TAG}${i}` } : g)) } : json;
   const [arch, ...more] = options.arches ?? [nativeArch()];
-  const { profile, warnings } = resolveOci(tagged, {
+  const { profile, warnings, details } = resolveOci(tagged, {
     arch: arch!,
     ...(options.capabilities && { capabilities: options.capabilities }),
     ...(options.kernelVersion && { kernelVersion: options.kernelVersion }),
@@ -187,7 +189,7 @@ function readOci(json: unknown, path: string, options: PolicyOptions): ProfilePo
   const arches = [...(profile.arches ?? [arch!])];
   for (const a of more) if (!arches.includes(a)) arches.push(a);
   const resolved = validateProfile({ ...profile, arches, rules, ...withOptimize(profile, options.optimize) });
-  return { kind: 'profile', format: 'oci', path, profile: resolved, origins, warnings, json };
+  return { kind: 'profile', format: 'oci', path, profile: resolved, origins, warnings, details, json };
 }
 
 /** The arches a policy's filter covers (the native one for a bare profile). */
