@@ -14,6 +14,15 @@ export type RuntimeName = 'node' | 'bun' | 'deno';
  */
 export type Sdk = Omit<typeof Core, keyof Core.Seccomp> & { seccomp: Core.Seccomp };
 
+/**
+ * A runtime package's module over core's internal entry, as one Sdk. The package's `seccomp`
+ * is typed by core's public declarations and the internal entry declares the same classes
+ * again, so its type is restated here (the object is the one createSeccomp made).
+ */
+export function makeSdk(runtime: { seccomp: object }, internal: typeof Core): Sdk {
+  return { ...runtime, ...internal, seccomp: runtime.seccomp as Core.Seccomp };
+}
+
 /** The two libseccomp calls of the FFI group, bound directly with the runtime's own FFI. */
 export interface DirectFfi {
   apiGet(): number;

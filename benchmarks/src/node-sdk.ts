@@ -4,6 +4,6 @@
  */
 import * as internal from '@seccomp/core/internal';
 import * as runtime from '@seccomp/node';
-import type { Sdk } from './kit.js';
+import { makeSdk, type Sdk } from './kit.js';
 
-export const sdk: Sdk = { ...runtime, ...internal };
+export const sdk: Sdk = makeSdk(runtime, internal);

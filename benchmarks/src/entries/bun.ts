@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dlopen, FFIType } from 'bun:ffi';
 import * as internal from '@seccomp/core/internal';
 import * as runtime from '@seccomp/bun';
-import type { DirectFfi, Sdk } from '../kit.js';
+import { makeSdk, type DirectFfi } from '../kit.js';
 import { main } from '../scenarios/main.js';
 import { writeLine } from './write.js';
 
@@ -22,7 +22,7 @@ function direct(): DirectFfi {
 }
 
 // One module's view: core's internals with the runtime package's bound API over them.
-const sdk: Sdk = { ...runtime, ...internal };
+const sdk = makeSdk(runtime, internal);
 
 await main({
   runtime: 'bun',

@@ -5,7 +5,7 @@
  */
 import * as internal from '@seccomp/core/internal';
 import * as runtime from '@seccomp/deno';
-import type { DirectFfi, Sdk } from '../kit.js';
+import { makeSdk, type DirectFfi } from '../kit.js';
 import { main } from '../scenarios/main.js';
 
 const handles: unknown[] = [];
@@ -30,7 +30,7 @@ function print(line: string): void {
 }
 
 // One module's view: core's internals with the runtime package's bound API over them.
-const sdk: Sdk = { ...runtime, ...internal };
+const sdk = makeSdk(runtime, internal);
 
 await main({
   runtime: 'deno',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import * as internal from '@seccomp/core/internal';
 import * as runtime from '@seccomp/node';
-import type { DirectFfi, Sdk } from '../kit.js';
+import { makeSdk, type DirectFfi } from '../kit.js';
 import { main } from '../scenarios/main.js';
 import { writeLine } from './write.js';
 
@@ -16,7 +16,7 @@ function direct(): DirectFfi {
 }
 
 // One module's view: core's internals with the runtime package's bound API over them.
-const sdk: Sdk = { ...runtime, ...internal };
+const sdk = makeSdk(runtime, internal);
 
 await main({
   runtime: 'node',

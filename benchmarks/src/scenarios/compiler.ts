@@ -49,7 +49,7 @@ function libseccompSample(kit: Kit, profile: Profile): Record<string, number | s
   const t0 = nowNs();
   seccomp.libraryVersion();
   const t1 = nowNs();
-  const nativeArch = sdk.nativeArch(sdk.nativeOf(seccomp).host.machine());
+  const nativeArch = sdk.nativeArch();
   const options = { nativeArch, libraryKnows: (name: string) => sdk.nativeOf(seccomp).libraryKnows(name) };
   const make: Parameters<typeof sdk.buildFilter>[0] = (d, o) => new seccomp.SyscallFilter(d, o);
   const valid = sdk.validateProfile(profile);

@@ -31,7 +31,7 @@ export function loadSdkSample(kit: Kit, profileName: ProfileName): Record<string
     sdk.assertNoConflicts(valid);
     validated = nowNs() - v0;
     return sdk.buildFilter((d, o) => new seccomp.SyscallFilter(d, o), valid, {
-      nativeArch: sdk.nativeArch(sdk.nativeOf(seccomp).host.machine()),
+      nativeArch: sdk.nativeArch(),
       libraryKnows: (name) => sdk.nativeOf(seccomp).libraryKnows(name),
     });
   };

@@ -88,7 +88,6 @@ export const bunBackend: SeccompBackend = {
     readDir: (path) => readdirSync(path),
     readLink: (path) => readlinkSync(path),
     pid: () => process.pid,
-    machine: () => process.arch,
     env: (name) => process.env[name],
   },
 };

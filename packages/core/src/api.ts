@@ -115,7 +115,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     }
   }
   const token = (arch?: ArchName) => (arch === undefined ? 0 : archInfo(arch).token);
-  const host = () => nativeArch(backend.host.machine());
+  const host = () => nativeArch(backend.host.machine?.());
   const libseccompFilter = (valid: Profile, options: CompileOptions) =>
     buildFilter((def, opts) => new SyscallFilter(def, opts), valid, {
       nativeArch: host(),
@@ -175,7 +175,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
     loadProfile,
     loadBpf: (bpf, options) => loadBpf(native, bpf, options),
     strictMode: () => strictMode(native),
-    strictModeFilter: () => strictModeProfile(nativeArch(backend.host.machine())),
+    strictModeFilter: () => strictModeProfile(nativeArch(backend.host.machine?.())),
     status: (pid) => readStatus(backend.host, pid),
     notifySupervisor: (fd) => new NotifySupervisor(native, fd),
     takeFd: (pid, fd) => takeFd(native, pid, fd),

@@ -6,6 +6,7 @@
  * for x32, whose syscalls arrive with the x86_64 audit arch and bit 30 set in `nr`.
  * Values: libseccomp 2.6 `seccomp.h` and the kernel's `AUDIT_ARCH_*` (uapi/linux/audit.h).
  */
+import { describeValue } from './input.js';
 
 export type Endian = 'little' | 'big';
 
@@ -80,7 +81,7 @@ export function archInfo(arch: ArchName | string | number): ArchInfo {
   const found = findArch(arch);
   if (!found) {
     throw new RangeError(
-      `Unknown architecture ${JSON.stringify(arch)}: use one of ${ARCH_NAMES.join(', ')} (or an OCI name such as SCMP_ARCH_X86_64).`,
+      `Unknown architecture ${typeof arch === 'string' && arch.length <= 40 ? JSON.stringify(arch) : describeValue(arch)}: use one of ${ARCH_NAMES.join(', ')} (or an OCI name such as SCMP_ARCH_X86_64).`,
     );
   }
   return found;
@@ -107,9 +108,10 @@ const MACHINE_TO_ARCH: Record<string, ArchName> = {
 };
 
 /**
- * The arch this process runs as. Core imports no runtime API, so it reads the global the
- * runtime exposes (`process.arch` in Node and Bun, `Deno.build.arch` in Deno) if present;
- * a backend may pass its own answer (libseccomp's `seccomp_arch_native()`).
+ * The arch this process runs as: the one place the SDK learns it. Core imports no runtime
+ * API, so it reads the global the engine exposes (`process.arch` in Node and Bun,
+ * `Deno.build.arch` in Deno); the backends do not answer it again. `hint` names another
+ * machine (a test's HostOps.machine(), `os.machine()`'s spelling).
  */
 export function nativeArch(hint?: string): ArchName {
   const g = globalThis as { process?: { arch?: string }; Deno?: { build?: { arch?: string } } };

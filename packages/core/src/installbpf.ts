@@ -57,7 +57,7 @@ export function installBpf(
   const flags = (options.allThreads ?? true ? FILTER_FLAGS.tsync : 0) | (options.log ? FILTER_FLAGS.log : 0) | (options.specAllow ? FILTER_FLAGS.specAllow : 0);
   const lib = native.libc;
   const fprog = packSockFprog(count, lib.addressOf(program));
-  const nr = seccompNr ?? resolveSyscall('seccomp', nativeArch(native.host.machine()));
+  const nr = seccompNr ?? resolveSyscall('seccomp', nativeArch(native.host.machine?.()));
   const address = lib.addressOf(fprog);
   const word = errnoWord(lib);
   const rc = lib.symbols.syscall(nr, SECCOMP_SET_MODE_FILTER, flags, address, 0, 0, 0);

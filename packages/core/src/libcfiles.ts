@@ -52,7 +52,7 @@ class LibcFiles {
   private readonly word: ArrayLike<number>;
   private readonly nr: Record<FileSyscall, number>;
 
-  constructor(lib: NativeLibrary, machine: string) {
+  constructor(lib: NativeLibrary, machine: string | undefined) {
     this.lib = lib;
     this.word = errnoWord(lib);
     const arch = nativeArch(machine);
@@ -146,7 +146,7 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
  * libc-only NativeLibrary: no libseccomp needed). Failures are HostFileErrors, which carry
  * errno, code, syscall and path as Node's fs errors do.
  */
-export function libcFileOps(libc: () => NativeLibrary, machine: () => string): FileOps {
+export function libcFileOps(libc: () => NativeLibrary, machine: () => string | undefined = () => undefined): FileOps {
   let files: LibcFiles | undefined;
   const get = () => (files ??= new LibcFiles(libc(), machine()));
   return {

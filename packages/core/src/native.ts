@@ -149,7 +149,7 @@ export class Native {
   }
 
   private tableNumber(name: string): number {
-    const arch = nativeArch(this.host.machine());
+    const arch = nativeArch(this.host.machine?.());
     const nr = isSyscallName(name) ? resolveSyscall(name, arch) : -1;
     if (nr < 0) throw new UnknownSyscallError(name, arch, suggestSyscalls(name).filter((s) => s !== name));
     return nr;

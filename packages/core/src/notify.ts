@@ -132,7 +132,7 @@ export class NotifySupervisor implements Disposable {
  */
 export function takeFd(native: Native, pid: number, fd: number): number {
   const lib = native.libc;
-  const arch = nativeArch(native.host.machine());
+  const arch = nativeArch(native.host.machine?.());
   if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`A pid is a positive integer, got ${pid}.`);
   if (!Number.isInteger(fd) || fd < 0) throw new RangeError(`An fd is a non-negative integer, got ${fd}.`);
   const word = errnoWord(lib);

@@ -27,7 +27,7 @@ const WIDE_RESULT: ReadonlySet<string> = new Set(['mmap', 'mmap2', 'mremap', 'br
 export function rawSyscall(native: Native, syscall: string | number, args: readonly SyscallArg[]): SyscallResult {
   if (args.length > 6) throw new RangeError(`A syscall takes at most 6 arguments, got ${args.length}.`);
   const lib = native.libc;
-  const arch = nativeArch(native.host.machine());
+  const arch = nativeArch(native.host.machine?.());
   const nr = typeof syscall === 'number' ? syscall : resolveSyscall(syscall, arch);
   const a = Array.from({ length: 6 }, (_, i) => {
     const v = args[i];

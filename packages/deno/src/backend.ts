@@ -104,7 +104,7 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
  * to read /proc with its own file API, while FFI, which this package needs anyway, is enough.
  */
 let libcOnly: NativeLibrary | undefined;
-const files = libcFileOps(() => (libcOnly ??= open({ seccomp: false })), () => deno().build.arch);
+const files = libcFileOps(() => (libcOnly ??= open({ seccomp: false })));
 
 export const denoBackend: SeccompBackend = {
   runtime: 'deno',
@@ -112,7 +112,6 @@ export const denoBackend: SeccompBackend = {
   host: {
     ...files,
     pid: () => deno().pid,
-    machine: () => deno().build.arch,
     env: (name) => withPermission(`reading ${name}`, `--allow-env=${name} (or --allow-env)`, () => deno().env.get(name)),
   },
 };

@@ -69,7 +69,6 @@ export const nodeBackend: SeccompBackend = {
     readDir: (path) => readdirSync(path),
     readLink: (path) => readlinkSync(path),
     pid: () => process.pid,
-    machine: () => process.arch,
     env: (name) => process.env[name],
   },
 };

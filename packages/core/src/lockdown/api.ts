@@ -32,7 +32,7 @@ export interface LockdownApi {
 export function lockdownLibseccompBuild(native: Native): CompileProfile {
   return (profile: Profile): Uint8Array => {
     using filter = buildFilter((def, opts) => new SyscallFilter(native, def, opts), profile, {
-      nativeArch: nativeArch(native.host.machine()),
+      nativeArch: nativeArch(native.host.machine?.()),
       libraryKnows: (name) => native.libraryKnows(name),
     });
     return filter.exportBpf();

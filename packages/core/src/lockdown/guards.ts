@@ -99,7 +99,7 @@ function checkNoNewPrivs(native: Native): void {
 export function checkEnvironment(
   native: Native,
   actions: readonly Action[],
-  seccompNr = resolveSyscall('seccomp', nativeArch(native.host.machine())),
+  seccompNr = resolveSyscall('seccomp', nativeArch(native.host.machine?.())),
 ): { filtersBefore: number | undefined } {
   const filtersBefore = checkKernel(native);
   checkPrctl(native);

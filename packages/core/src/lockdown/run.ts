@@ -97,7 +97,7 @@ function compilePlan(native: Native, compile: CompileProfile, plan: LockdownPlan
  */
 function programsFor(native: Native, compile: CompileProfile, options: LockdownOptions | undefined): { resolved: ResolvedLockdownOptions; build: () => LockdownBpf } {
   const resolved = resolveOptions(options, native.backend.runtime);
-  const arch = nativeArch(native.host.machine());
+  const arch = nativeArch(native.host.machine?.());
   const entry = precompiledEntry(resolved, arch);
   if (entry) {
     const counts = [entry.allowed, entry.conditional, entry.denied, entry.enosys];
@@ -150,7 +150,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
   const precompiled = options?.bpf !== undefined;
   if (precompiled) {
     assertBpfAlone(options);
-    const set = decodeFor(nativeArch(native.host.machine()), options.bpf!);
+    const set = decodeFor(nativeArch(native.host.machine?.()), options.bpf!);
     actions = actionsOf(set.meta.dryRun, parseAction(set.meta.action));
     log = options.logDenials === true || set.meta.logDenials;
     build = () => set;
@@ -162,7 +162,7 @@ export function lockdown(native: Native, compile: CompileProfile, options?: Lock
     build = built;
   }
 
-  const nr = seccompNumber(nativeArch(native.host.machine()));
+  const nr = seccompNumber(nativeArch(native.host.machine?.()));
   const { filtersBefore } = checkEnvironment(native, actions, nr);
   const set = build();
   // The self-only rules compare with a placeholder until now: this process's id.
