@@ -1,25 +1,10 @@
 /** The Bun backend: libseccomp and libc through bun:ffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { CString, ptr, toArrayBuffer, type Pointer } from 'bun:ffi';
-import { lazySymbols, libraryCandidates, libraryLoadError, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import { lazySymbols, libraryCandidates, openLibseccomp, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
 import { binder } from './ffi.js';
 
 const LIBC = 'libc.so.6';
-
-/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
-function openFirst(candidates: readonly string[]): { bind: SymbolBinder; path: string } {
-  const failures: string[] = [];
-  for (const path of candidates) {
-    try {
-      const bind = binder(path);
-      bind('seccomp_version');
-      return { bind, path };
-    } catch (err) {
-      failures.push(`${path}: ${(err as Error).message}`);
-    }
-  }
-  throw libraryLoadError('bun', failures);
-}
 
 /** bun:ffi pointers are plain numbers (user-space addresses fit in 53 bits); NULL is null or 0. */
 const asPointer = (pointer: unknown) => pointer as Pointer;
@@ -59,7 +44,7 @@ function openLibc(): NonNullable<typeof libc> {
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
   const c = openLibc();
-  const seccomp = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : undefined;
+  const seccomp = wanted ? openLibseccomp('bun', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), binder) : undefined;
   const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
   const { errnoWord } = c;
   return {

@@ -28,6 +28,32 @@ export function libraryLoadError(runtime: RuntimeName, failures: readonly string
   );
 }
 
+/**
+ * Opens the first candidate that is libseccomp — it must bind seccomp_version, not just open
+ * as some library — with the runtime's FFI (`open`). `fatal` turns an error that is not a
+ * missing library (Deno without --allow-ffi) into the error to throw at once.
+ */
+export function openLibseccomp(
+  runtime: RuntimeName,
+  candidates: readonly string[],
+  open: (path: string) => SymbolBinder,
+  fatal?: (err: unknown) => Error | undefined,
+): { bind: SymbolBinder; path: string } {
+  const failures: string[] = [];
+  for (const path of candidates) {
+    try {
+      const bind = open(path);
+      bind('seccomp_version');
+      return { bind, path };
+    } catch (err) {
+      const stop = fatal?.(err);
+      if (stop) throw stop;
+      failures.push(`${path}: ${(err as Error).message}`);
+    }
+  }
+  throw libraryLoadError(runtime, failures);
+}
+
 export interface LibraryVersion {
   major: number;
   minor: number;

@@ -1,6 +1,6 @@
 /** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
 import {
-  lazySymbols, libcFileOps, libraryCandidates, libraryLoadError, SeccompUnavailableError, type NativeLibrary, type SeccompBackend,
+  lazySymbols, libcFileOps, libraryCandidates, openLibseccomp, SeccompUnavailableError, type NativeLibrary, type SeccompBackend,
   type SymbolBinder,
 } from '@seccomp/core/lockdown';
 import { deno, isPermissionError, withPermission, type DenoApi, type DenoPointer } from './deno-api.ts';
@@ -16,21 +16,10 @@ function ffiRefused(op: string, err: unknown): SeccompUnavailableError {
   );
 }
 
-/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
-function openFirst(d: DenoApi, candidates: readonly string[]): { bind: SymbolBinder; path: string } {
-  const failures: string[] = [];
-  for (const path of candidates) {
-    try {
-      const bind = binder(d, path);
-      bind('seccomp_version');
-      return { bind, path };
-    } catch (err) {
-      // Missing FFI permission is not a missing library: say which flag, not how to install it.
-      if (isPermissionError(err)) throw ffiRefused('dlopen(libseccomp)', err);
-      failures.push(`${path}: ${(err as Error).message}`);
-    }
-  }
-  throw libraryLoadError('deno', failures);
+/** libseccomp; a missing FFI permission is not a missing library: say which flag, not how to install it. */
+function openSeccomp(d: DenoApi): { bind: SymbolBinder; path: string } {
+  const refused = (err: unknown) => (isPermissionError(err) ? ffiRefused('dlopen(libseccomp)', err) : undefined);
+  return openLibseccomp('deno', libraryCandidates(libraryPathFromEnv(d)), (path) => binder(d, path), refused);
 }
 
 /**
@@ -73,7 +62,7 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const d = deno();
   const wanted = options.seccomp ?? true;
   const c = openLibc(d);
-  const seccomp = wanted ? openFirst(d, libraryCandidates(libraryPathFromEnv(d))) : undefined;
+  const seccomp = wanted ? openSeccomp(d) : undefined;
   const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
   const View = d.UnsafePointerView;
   const { errnoWord } = c;

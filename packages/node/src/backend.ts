@@ -1,24 +1,9 @@
 /** The Node backend: libseccomp and libc through koffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { lazySymbols, libraryCandidates, libraryLoadError, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import { lazySymbols, libraryCandidates, openLibseccomp, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
 import { binder, koffi } from './ffi.js';
 
 const LIBC = 'libc.so.6';
-
-/** A libseccomp candidate that opens and has libseccomp's first function (not just any library). */
-function openFirst(candidates: readonly string[]): { bind: SymbolBinder; path: string } {
-  const failures: string[] = [];
-  for (const path of candidates) {
-    try {
-      const bind = binder(koffi.load(path));
-      bind('seccomp_version');
-      return { bind, path };
-    } catch (err) {
-      failures.push(`${path}: ${(err as Error).message}`);
-    }
-  }
-  throw libraryLoadError('node', failures);
-}
 
 /**
  * libc, opened and bound once per thread (a worker has its own module instance): the
@@ -41,7 +26,7 @@ function openLibc(): NonNullable<typeof libc> {
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const wanted = options.seccomp ?? true;
   const c = openLibc();
-  const seccomp = wanted ? openFirst(libraryCandidates(process.env.SECCOMP_LIBRARY_PATH)) : undefined;
+  const seccomp = wanted ? openLibseccomp('node', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), (path) => binder(koffi.load(path))) : undefined;
   const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
   const { errnoWord } = c;
   return {

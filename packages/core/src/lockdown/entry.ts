@@ -21,6 +21,6 @@ export type { ProcessStatus, ThreadStatus, SeccompMode } from '../status.js';
 
 // Plumbing for the runtime packages' backends (not for applications).
 export type { HostOps, NativeLibrary, RuntimeName, SeccompBackend } from '../backend.js';
-export { bindOnce, lazySymbols, libraryCandidates, libraryLoadError, type SymbolBinder } from '../library.js';
+export { bindOnce, lazySymbols, libraryCandidates, libraryLoadError, openLibseccomp, type SymbolBinder } from '../library.js';
 export { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '../symbols.js';
 export { libcFileOps } from '../libcfiles.js';
