@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// The release, rehearsed on a scratch copy of the checkout (the checkout itself is not
+// touched): `pnpm changeset version` (every public package moves to the same new version,
+// with a CHANGELOG, and deno.json follows), a build, `pnpm pack` of every public package,
+// publint and @arethetypeswrong/cli on each tarball, `deno publish --dry-run`, then the
+// consumer tests (tools/consumer/run.mjs) against those tarballs. CI runs it after the tests.
+// Options: --keep (leave the scratch copy), --only=<consumer,…> (a subset of consumers),
+// --working-tree (release the files as they are now instead of HEAD).
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runConsumers } from './consumer/run.mjs';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const PUBLIC = ['core', 'node', 'bun', 'deno', 'cli'];
+/** The first release: every package goes 0.0.0 → 0.1.0 (later releases: whatever changesets says, but all equal). */
+const FIRST_RELEASE = { from: '0.0.0', to: '0.1.0' };
+/**
+ * @arethetypeswrong's profile per entry point. ESM-only entries (Bun, Deno, the lean lockdown
+ * and testing entries, the CLI's package.json) are checked as ESM-only: require() of them is
+ * not offered. core's and node's main (and core's internal) entries must also type-check
+ * for require (node16 CommonJS → .d.cts).
+ */
+const ATTW = {
+  core: [{ entrypoints: ['.', './internal'], profile: 'strict' }, { exclude: ['.', './internal'], profile: 'esm-only' }],
+  node: [{ entrypoints: ['.'], profile: 'strict' }, { exclude: ['.'], profile: 'esm-only' }],
+  bun: [{ profile: 'esm-only' }],
+  deno: [{ profile: 'esm-only' }],
+  cli: [{ profile: 'esm-only' }],
+};
+
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+const workingTree = args.includes('--working-tree');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const bin = (scratch, name) => join(scratch, 'node_modules/.bin', name);
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+function run(command, argv, cwd, extraEnv = {}) {
+  const r = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...extraEnv } });
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} (in ${cwd}): exit ${r.status ?? r.signal}\n${r.stdout}${r.stderr}${r.error ?? ''}`);
+  return r.stdout + r.stderr;
+}
+
+async function step(name, fn) {
+  const started = Date.now();
+  process.stdout.write(`release check: ${name} … `);
+  const detail = await fn();
+  console.log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)${detail ? `\n${detail}` : ''}`);
+}
+
+/**
+ * The commit being released (HEAD), or with --working-tree the checkout's files as they are
+ * now (tracked and new, not ignored); no node_modules or builds either way.
+ */
+function copyCheckout(scratch) {
+  if (!workingTree) {
+    const archive = spawnSync('git', ['archive', '--format=tar', 'HEAD'], { cwd: repo, maxBuffer: 1 << 30 });
+    const untar = spawnSync('tar', ['-x', '-C', scratch], { input: archive.stdout });
+    if (archive.status !== 0 || untar.status !== 0) throw new Error(`git archive HEAD: ${archive.stderr}${untar.stderr}`);
+    return `  HEAD ${run('git', ['rev-parse', '--short', 'HEAD'], repo).trim()}`;
+  }
+  const files = run('git', ['ls-files', '-co', '--exclude-standard', '-z'], repo).split('\0').filter(Boolean);
+  for (const f of files) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(scratch, f), { recursive: false });
+  return `  the working tree, ${files.length} files`;
+}
+
+function checkVersions(scratch, before) {
+  const versions = PUBLIC.map((p) => readJson(join(scratch, 'packages', p, 'package.json')).version);
+  const version = versions[0];
+  if (!versions.every((v) => v === version)) throw new Error(`public packages at different versions: ${PUBLIC.map((p, i) => `${p} ${versions[i]}`).join(', ')}`);
+  if (version === before) throw new Error(`changeset version left the packages at ${before} (no changesets?)`);
+  if (before === FIRST_RELEASE.from && version !== FIRST_RELEASE.to) throw new Error(`the first release is ${version}, expected ${FIRST_RELEASE.to}`);
+  for (const p of PUBLIC) {
+    const log = join(scratch, 'packages', p, 'CHANGELOG.md');
+    if (!existsSync(log) || !readFileSync(log, 'utf8').includes(`## ${version}`)) throw new Error(`${log} has no "## ${version}" section`);
+  }
+  const deno = readJson(join(scratch, 'packages/deno/deno.json'));
+  if (deno.version !== version || deno.imports['@seccomp/core'] !== `npm:@seccomp/core@${version}`) throw new Error(`deno.json did not follow: ${JSON.stringify({ version: deno.version, imports: deno.imports })}`);
+  const left = readdirSync(join(scratch, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  if (left.length) throw new Error(`changesets left unconsumed: ${left.join(', ')}`);
+  const privates = ['benchmarks', ...readdirSync(join(scratch, 'examples')).map((d) => `examples/${d}`)].map((d) => `${d}/package.json`);
+  for (const f of privates) {
+    if (existsSync(join(scratch, f)) && readFileSync(join(scratch, f), 'utf8') !== readFileSync(join(repo, f), 'utf8')) throw new Error(`changeset version changed the private ${f}`);
+  }
+  return version;
+}
+
+function attw(scratch, pkg, tarball) {
+  const out = [];
+  for (const { entrypoints, exclude, profile } of ATTW[pkg]) {
+    const argv = [tarball, '--profile', profile, '--format', 'ascii', '--no-emoji', '--no-color'];
+    if (entrypoints) argv.push('--entrypoints', ...entrypoints);
+    if (exclude) argv.push('--exclude-entrypoints', ...exclude);
+    const text = run(bin(scratch, 'attw'), argv, scratch);
+    out.push(`    attw ${profile}${entrypoints ? ` ${entrypoints.join(' ')}` : ''}: ${text.trim().split('\n')[0]}`);
+  }
+  return out.join('\n');
+}
+
+async function main() {
+  const started = Date.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'seccomp-release-'));
+  const tarballs = join(scratch, '.tarballs');
+  let ok = false;
+  try {
+    const before = readJson(join(repo, 'packages/core/package.json')).version;
+    await step(`copy the checkout to ${scratch}`, () => copyCheckout(scratch));
+    await step('pnpm install (offline, from the store)', () => void run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], scratch));
+    let version;
+    await step('pnpm changeset version', () => {
+      run('pnpm', ['--silent', 'changeset', 'version'], scratch);
+      version = checkVersions(scratch, before);
+      return `  ${PUBLIC.map((p) => `@seccomp/${p}`).join(', ')}: ${before} → ${version}, CHANGELOG.md each, deno.json ${version}; examples and benchmarks untouched`;
+    });
+    await step('build the public packages', () => void run('pnpm', ['--filter', './packages/*', '-r', '--reporter=append-only', 'run', 'build'], scratch));
+    await step('pnpm pack', () => {
+      mkdirSync(tarballs);
+      for (const p of PUBLIC) run('pnpm', ['pack', '--pack-destination', tarballs], join(scratch, 'packages', p));
+      return readdirSync(tarballs).map((f) => `  ${f}`).join('\n');
+    });
+    await step('publint and @arethetypeswrong/cli on every tarball', () => PUBLIC.map((p) => {
+      const tarball = join(tarballs, `seccomp-${p}-${version}.tgz`);
+      const lint = run(bin(scratch, 'publint'), ['run', tarball, '--strict'], scratch).trim().split('\n').pop();
+      return `  @seccomp/${p}\n    publint: ${lint}\n${attw(scratch, p, tarball)}`;
+    }).join('\n'));
+    await step('deno publish --dry-run (@seccomp/deno on JSR)', () => {
+      const out = run(bin(scratch, 'deno'), ['publish', '--dry-run', '--allow-dirty'], join(scratch, 'packages/deno'), { NO_COLOR: '1' });
+      if (!out.includes(`@seccomp/deno@${version}`)) throw new Error(`deno publish --dry-run did not simulate @seccomp/deno@${version}:\n${out}`);
+    });
+    console.log('release check: consumer tests (fresh projects outside the workspace, a local registry holding the tarballs)');
+    const failures = await runConsumers(tarballs, join(scratch, 'packages/deno'), { only });
+    if (failures.length) throw new Error(`consumer tests failed: ${failures.join(', ')}`);
+    ok = true;
+  } catch (err) {
+    console.log('FAILED');
+    console.error(err.message);
+  } finally {
+    if (ok && !keep) rmSync(scratch, { recursive: true, force: true });
+    else console.log(`release check: scratch copy kept: ${scratch}`);
+  }
+  console.log(`release check: ${ok ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  process.exit(ok ? 0 : 1);
+}
+
+await main();
