@@ -6,6 +6,7 @@
  *  - struct sock_fprog: u16 len, (pad), pointer filter = 16 B on 64-bit hosts
  */
 import type { Endian } from './arch.js';
+import { describeValue, InputRangeError, InputTypeError } from './input.js';
 import type { ArgCmp } from './compare.js';
 
 export const ARG_CMP_SIZE = 24;
@@ -50,6 +51,8 @@ export interface SockFilter {
 
 /** Decodes a BPF program. libseccomp writes it in the filter's byte order (host order for a loadable one). */
 export function decodeBpf(bytes: Uint8Array, endian: Endian = HOST_ENDIAN): SockFilter[] {
+  if (!(bytes instanceof Uint8Array)) throw new InputTypeError('bytes', 'a Uint8Array of 8-byte instructions', describeValue(bytes));
+  if (endian !== 'little' && endian !== 'big') throw new InputRangeError('endian', '"little" or "big"', describeValue(endian));
   if (bytes.byteLength % SOCK_FILTER_SIZE !== 0) {
     throw new RangeError(`A BPF program is a multiple of 8 bytes; this one has ${bytes.byteLength}.`);
   }

@@ -7,6 +7,7 @@
 import { compileProfileBpf, CompileError, type CompiledProgram } from './compile/index.js';
 import type { ArchName } from './arch.js';
 import type { Profile } from './profile/model.js';
+import { isValidatedProfile, validateProfile } from './profile/validate.js';
 
 export { CompileError, type CompileErrorFields, type CompileErrorReason, type CompiledProgram, type RetSource } from './compile/index.js';
 
@@ -44,7 +45,9 @@ export interface CompileProgramOptions {
  * Takes a profile already validated (validateProfile); throws CompileError with its reason.
  */
 export function compileProgram(profile: Profile, options: CompileProgramOptions = {}): CompiledProgram {
-  return compileProfileBpf(profile, options);
+  // A profile from validateProfile is taken as it is; anything else is checked first, so a
+  // wrong value is a ProfileError naming the field, not an engine error from deep inside.
+  return compileProfileBpf(isValidatedProfile(profile) ? profile : validateProfile(profile), options);
 }
 
 /**

@@ -87,3 +87,8 @@ export { HostFileError } from './native.js';
 // added by profile import (issue 17): runc's ENOSYS stub, resolveOci's warnings as fields, the errno limit
 export { withEnosysStub, MAX_ERRNO } from './profile/index.js';
 export type { EnosysAbove, OciWarning, OciWarningCode } from './profile/index.js';
+// added by profile formats (issue 17): typed errors at the edge of the pure tools
+export { InputRangeError, InputTypeError } from './input.js';
+// added by profile formats (issue 17): other engines' formats, merging recordings
+export { fromSeccompiler, mergeProfiles, seccompilerToJSON, SPO_API_VERSIONS, SYSTEMD_SAME_GROUPS, toSeccompiler, toSpo, toSpoResource, toSystemd } from './formats/index.js';
+export type { FromSeccompilerOptions, SeccompilerJson, SpoApiVersion, ToSeccompilerOptions, ToSpoOptions, ToSystemdOptions } from './formats/index.js';

@@ -8,6 +8,7 @@
  * branch of `A == <audit arch>`. Where paths disagree the fact is dropped. The disassembler
  * never validates: it prints whatever it is given, invalid opcodes included.
  */
+import { checkBpf, checkObject } from '../input.js';
 import { errnoName } from '../errno.js';
 import type { ArchName, Endian } from '../arch.js';
 import { archesByAudit, archInfo, nativeArch } from '../arch.js';
@@ -261,6 +262,8 @@ function toInstructions(bpf: Uint8Array | readonly SockFilter[], endian: Endian)
 
 /** The program as structured rows, one per instruction. */
 export function disassembleLines(bpf: Uint8Array | readonly SockFilter[], opts: DisassembleOptions = {}): DisassembledLine[] {
+  checkBpf(bpf);
+  checkObject(opts, 'options', true);
   const bytesEndian = opts.endian ?? (opts.arch ? archInfo(opts.arch).endian : HOST_ENDIAN);
   const program = toInstructions(bpf, bytesEndian);
   const namer = new Namer(opts.arch, opts.arch ?? tryNativeArch(), bytesEndian);

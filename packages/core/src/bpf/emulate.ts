@@ -13,6 +13,7 @@ import { UnknownSyscallError } from '../errors.js';
 import { resolveSyscall, resolveSyscallRaw, X32_SYSCALL_BIT } from '../syscalls/index.js';
 import { prepare, PreparedBpf, runTraced } from './run.js';
 import { kernelAction } from './verdict.js';
+import { checkBpf, checkObject, describeValue, InputTypeError } from '../input.js';
 
 export interface EmulateInput {
   arch: ArchName;
@@ -81,8 +82,12 @@ function toProgram(bpf: Uint8Array | readonly SockFilter[] | PreparedBpf, info: 
  * A raw program is decoded in `input.endian`, else in the arch's byte order.
  */
 export function emulate(bpf: Uint8Array | readonly SockFilter[] | PreparedBpf, input: EmulateInput): EmulateResult {
+  checkObject(input, 'input');
   const info = archInfo(input.arch);
-  const prepared = toProgram(bpf, info, input.endian);
+  if (typeof input.syscall !== 'string' && typeof input.syscall !== 'number') {
+    throw new InputTypeError('input.syscall', 'a name or a number', describeValue(input.syscall));
+  }
+  const prepared = toProgram(bpf instanceof PreparedBpf ? bpf : checkBpf(bpf), info, input.endian);
   const data = packSeccompData(
     {
       nr: syscallNumber(input.syscall, info),

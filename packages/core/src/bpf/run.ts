@@ -8,6 +8,7 @@
  * dividing by an X of 0 ends the filter with 0 (SECCOMP_RET_KILL_THREAD), as the kernel's
  * translation of classic BPF does. Shifts by X use the low 5 bits of X, as eBPF does.
  */
+import { checkBpf } from '../input.js';
 import type { Endian } from '../arch.js';
 import type { SockFilter } from '../abi.js';
 import { decodeBpf, HOST_ENDIAN, SECCOMP_DATA_SIZE } from '../abi.js';
@@ -225,7 +226,8 @@ function putU64(w: Uint32Array, at: number, value: bigint | number, little: bool
 
 /** Validates (InvalidBpfError) and translates a program; raw bytes are decoded in `endian`. */
 export function prepare(bpf: Uint8Array | readonly SockFilter[], endian: Endian = HOST_ENDIAN): PreparedBpf {
-  return new PreparedBpf(bpf instanceof Uint8Array ? decodeBpf(bpf, endian) : bpf, endian);
+  const checked = checkBpf(bpf);
+  return new PreparedBpf(checked instanceof Uint8Array ? decodeBpf(checked, endian) : checked, endian);
 }
 
 /**

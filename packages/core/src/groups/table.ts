@@ -11,6 +11,7 @@
  * Keep every list sorted, nested groups first, so diffs stay readable (a test checks).
  */
 import type { SyscallName } from '../syscalls/index.js';
+import { SYSCALL_NAMES } from '../syscalls/table.generated.js';
 
 export type GroupRef = `@${string}`;
 
@@ -114,12 +115,21 @@ export const GROUPS = {
     description: "The kernel's key retention service.",
     members: ['add_key', 'keyctl', 'request_key'],
   },
+  '@known': {
+    description: 'Every syscall the tables know, on any arch (as systemd\'s @known: every syscall it was built knowing).',
+    members: SYSCALL_NAMES,
+  },
+  '@memlock': {
+    description: 'Locking and unlocking memory in RAM (as systemd\'s @memlock).',
+    members: ['mlock', 'mlock2', 'mlockall', 'munlock', 'munlockall'],
+  },
   '@memory': {
     description: 'Mapping, protecting, locking and placing memory, anonymous memory files and userfaultfd.',
     members: [
+      '@memlock',
       'brk', 'get_mempolicy', 'madvise', 'map_shadow_stack', 'mbind', 'memfd_create', 'memfd_secret',
-      'migrate_pages', 'mincore', 'mlock', 'mlock2', 'mlockall', 'mmap', 'mmap2', 'move_pages',
-      'mprotect', 'mremap', 'mseal', 'munlock', 'munlockall', 'munmap', 'process_madvise',
+      'migrate_pages', 'mincore', 'mmap', 'mmap2', 'move_pages',
+      'mprotect', 'mremap', 'mseal', 'munmap', 'process_madvise',
       'remap_file_pages', 'set_mempolicy', 'set_mempolicy_home_node', 'userfaultfd',
     ],
   },

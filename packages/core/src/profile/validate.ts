@@ -47,8 +47,18 @@ export function validateProfile(input: unknown): Profile {
     const problems = new Problems();
     const profile = readProfile(input, problems);
     problems.throwIfAny();
-    return deepFreeze(profile as Profile);
+    const valid = deepFreeze(profile as Profile);
+    VALIDATED.add(valid);
+    return valid;
   });
+}
+
+/** Profiles validateProfile returned: frozen, so still valid; the compiler need not check them again. */
+const VALIDATED = new WeakSet<object>();
+
+/** Whether `profile` came out of validateProfile (so a public entry may skip checking it). */
+export function isValidatedProfile(profile: unknown): profile is Profile {
+  return typeof profile === 'object' && profile !== null && VALIDATED.has(profile);
 }
 
 /** Validates a profile written in code; the static type catches the rest. */
