@@ -1,7 +1,9 @@
 /** The Bun backend: libseccomp and libc through bun:ffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { CString, ptr, toArrayBuffer, type Pointer } from 'bun:ffi';
-import { lazySymbols, libraryCandidates, openLibseccomp, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import {
+  assembleLibrary, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+} from '@seccomp/core/lockdown';
 import { binder } from './ffi.js';
 
 const LIBC = 'libc.so.6';
@@ -28,9 +30,9 @@ function addressOf(buffer: Uint8Array): bigint {
  * lockdown() uses and the full one share it, so opening libseccomp later binds no libc
  * function twice.
  */
-let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
+let libc: OpenedLibc | undefined;
 
-function openLibc(): NonNullable<typeof libc> {
+function openLibc(): OpenedLibc {
   if (!libc) {
     const bind = binder(LIBC);
     // This thread's errno, read in place: a view made now, so reading it later calls nothing
@@ -41,38 +43,28 @@ function openLibc(): NonNullable<typeof libc> {
   return libc;
 }
 
+/** Pointers are plain numbers; memory is copied through toArrayBuffer views. */
+const memory: MemoryOps = {
+  addressOf,
+  pointerFrom: (address) => (address === 0n ? null : Number(address)),
+  isNull: (pointer) => pointer === null || pointer === 0 || pointer === undefined,
+  // Copies: the ArrayBuffer toArrayBuffer() returns aliases native memory core may free.
+  readMemory: (pointer, offset, length) =>
+    length === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(asPointer(pointer), offset, length)).slice(),
+  writeMemory: (pointer, offset, bytes) => {
+    if (bytes.length) new Uint8Array(toArrayBuffer(asPointer(pointer), offset, bytes.length)).set(bytes);
+  },
+  readCString: (pointer) => (pointer === null || pointer === 0 ? null : String(new CString(asPointer(pointer)))),
+};
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
-  const wanted = options.seccomp ?? true;
-  const c = openLibc();
-  const seccomp = wanted ? openLibseccomp('bun', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), binder) : undefined;
-  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
-  const { errnoWord } = c;
-  return {
-    path: seccomp?.path ?? LIBC,
-    symbols,
-    errno: () => errnoWord[0]!,
-    errnoWord,
-    addressOf,
-    pointerFrom: (address) => (address === 0n ? null : Number(address)),
-    isNull: (pointer) => pointer === null || pointer === 0 || pointer === undefined,
-    // Copies: the ArrayBuffer toArrayBuffer() returns aliases native memory core may free.
-    readMemory: (pointer, offset, length) =>
-      length === 0 ? new Uint8Array(0) : new Uint8Array(toArrayBuffer(asPointer(pointer), offset, length)).slice(),
-    writeMemory: (pointer, offset, bytes) => {
-      if (bytes.length) new Uint8Array(toArrayBuffer(asPointer(pointer), offset, bytes.length)).set(bytes);
-    },
-    readCString: (pointer) => (pointer === null || pointer === 0 ? null : String(new CString(asPointer(pointer)))),
-  };
+  const candidates = libraryCandidates(process.env.SECCOMP_LIBRARY_PATH);
+  const seccomp = options.seccomp ?? true ? openLibseccomp('bun', candidates, binder) : undefined;
+  return assembleLibrary(openLibc(), seccomp, memory);
 }
 
 export const bunBackend: SeccompBackend = {
   runtime: 'bun',
   open,
-  host: {
-    readTextFile: (path) => readFileSync(path, 'utf8'),
-    readDir: (path) => readdirSync(path),
-    readLink: (path) => readlinkSync(path),
-    pid: () => process.pid,
-    env: (name) => process.env[name],
-  },
+  host: nodeStyleHost({ readFileSync, readdirSync, readlinkSync, process }),
 };

@@ -57,6 +57,25 @@ export interface HostOps {
   env(name: string): string | undefined;
 }
 
+/** The node:fs and process calls Node and Bun both have, as a backend passes them in (core imports neither). */
+export interface NodeStyleApis {
+  readFileSync(path: string, encoding: 'utf8'): string;
+  readdirSync(path: string): string[];
+  readlinkSync(path: string): string;
+  process: { readonly pid: number; readonly env: Record<string, string | undefined> };
+}
+
+/** HostOps over node:fs and process (Node and Bun; Deno reads /proc through libc instead). */
+export function nodeStyleHost(apis: NodeStyleApis): HostOps {
+  return {
+    readTextFile: (path) => apis.readFileSync(path, 'utf8'),
+    readDir: (path) => apis.readdirSync(path),
+    readLink: (path) => apis.readlinkSync(path),
+    pid: () => apis.process.pid,
+    env: (name) => apis.process.env[name],
+  };
+}
+
 export interface SeccompBackend {
   readonly runtime: RuntimeName;
   /**

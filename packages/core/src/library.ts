@@ -54,6 +54,32 @@ export function openLibseccomp(
   throw libraryLoadError(runtime, failures);
 }
 
+/** What differs between runtimes in a NativeLibrary: pointers and memory, through its FFI. */
+export type MemoryOps = Pick<NativeLibrary, 'addressOf' | 'pointerFrom' | 'isNull' | 'readMemory' | 'writeMemory' | 'readCString'>;
+
+/** libc as each backend opens it once per thread: its binder and this thread's errno word. */
+export interface OpenedLibc {
+  bind: SymbolBinder;
+  errnoWord: Int32Array;
+}
+
+const LIBC = 'libc.so.6';
+
+/**
+ * A NativeLibrary from what a backend opened: libc, libseccomp when wanted, and the
+ * runtime's memory operations. Symbols are bound on first use (lazySymbols).
+ */
+export function assembleLibrary(libc: OpenedLibc, seccomp: { bind: SymbolBinder; path: string } | undefined, memory: MemoryOps): NativeLibrary {
+  const { errnoWord } = libc;
+  return {
+    path: seccomp?.path ?? LIBC,
+    symbols: lazySymbols({ seccomp: seccomp?.bind, c: libc.bind }),
+    errno: () => errnoWord[0]!,
+    errnoWord,
+    ...memory,
+  };
+}
+
 export interface LibraryVersion {
   major: number;
   minor: number;

@@ -1,6 +1,6 @@
 /** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
 import {
-  lazySymbols, libcFileOps, libraryCandidates, openLibseccomp, SeccompUnavailableError, type NativeLibrary, type SeccompBackend,
+  assembleLibrary, libcFileOps, libraryCandidates, openLibseccomp, SeccompUnavailableError, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
   type SymbolBinder,
 } from '@seccomp/core/lockdown';
 import { deno, isPermissionError, withPermission, type DenoApi, type DenoPointer } from './deno-api.ts';
@@ -26,9 +26,9 @@ function openSeccomp(d: DenoApi): { bind: SymbolBinder; path: string } {
  * libc, bound once per thread (a worker has its own module instance) and shared by every
  * library object: the /proc reads, the libc-only library lockdown() uses and the full one.
  */
-let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
+let libc: OpenedLibc | undefined;
 
-function openLibc(d: DenoApi): NonNullable<typeof libc> {
+function openLibc(d: DenoApi): OpenedLibc {
   if (!libc) {
     const bind = binder(d, LIBC);
     let location: () => unknown;
@@ -58,19 +58,10 @@ function libraryPathFromEnv(d: DenoApi): string | undefined {
   return withPermission(`reading ${ENV_VAR}`, `--allow-env=${ENV_VAR} (or --allow-env)`, () => d.env.get(ENV_VAR));
 }
 
-function open(options: { seccomp?: boolean } = {}): NativeLibrary {
-  const d = deno();
-  const wanted = options.seccomp ?? true;
-  const c = openLibc(d);
-  const seccomp = wanted ? openSeccomp(d) : undefined;
-  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
+/** Pointers are Deno's pointer objects; memory is copied through UnsafePointerView. */
+function memoryOps(d: DenoApi): MemoryOps {
   const View = d.UnsafePointerView;
-  const { errnoWord } = c;
   return {
-    path: seccomp?.path ?? LIBC,
-    symbols,
-    errno: () => errnoWord[0]!,
-    errnoWord,
     addressOf: (buffer) => BigInt(d.UnsafePointer.value(d.UnsafePointer.of(buffer))),
     pointerFrom: (address): DenoPointer => d.UnsafePointer.create(address),
     isNull: (pointer) => pointer === null || pointer === undefined,
@@ -86,6 +77,11 @@ function open(options: { seccomp?: boolean } = {}): NativeLibrary {
     },
     readCString: (pointer) => (pointer === null ? null : View.getCString(asObject(pointer, 'readCString'))),
   };
+}
+
+function open(options: { seccomp?: boolean } = {}): NativeLibrary {
+  const d = deno();
+  return assembleLibrary(openLibc(d), options.seccomp ?? true ? openSeccomp(d) : undefined, memoryOps(d));
 }
 
 /**

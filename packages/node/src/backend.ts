@@ -1,6 +1,8 @@
 /** The Node backend: libseccomp and libc through koffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
-import { lazySymbols, libraryCandidates, openLibseccomp, type NativeLibrary, type SeccompBackend, type SymbolBinder } from '@seccomp/core/lockdown';
+import {
+  assembleLibrary, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+} from '@seccomp/core/lockdown';
 import { binder, koffi } from './ffi.js';
 
 const LIBC = 'libc.so.6';
@@ -10,9 +12,9 @@ const LIBC = 'libc.so.6';
  * libc-only library lockdown() uses and the full one share it, so opening libseccomp later
  * binds no libc function twice.
  */
-let libc: { bind: SymbolBinder; errnoWord: Int32Array } | undefined;
+let libc: OpenedLibc | undefined;
 
-function openLibc(): NonNullable<typeof libc> {
+function openLibc(): OpenedLibc {
   if (!libc) {
     const bind = binder(koffi.load(LIBC));
     // This thread's errno, read in place: a view made now, so reading it later calls nothing
@@ -23,37 +25,27 @@ function openLibc(): NonNullable<typeof libc> {
   return libc;
 }
 
+/** Pointers are bigints (koffi's addresses); memory is copied through koffi.decode/encode. */
+const memory: MemoryOps = {
+  addressOf: (buffer) => BigInt(koffi.address(buffer) as bigint | number),
+  pointerFrom: (address) => (address === 0n ? null : address),
+  isNull: (pointer) => pointer === null || pointer === 0n || pointer === undefined,
+  readMemory: (pointer, offset, length) =>
+    new Uint8Array(koffi.decode(pointer as bigint, offset, 'uint8_t', length) as ArrayLike<number>),
+  writeMemory: (pointer, offset, bytes) => {
+    koffi.encode(pointer as bigint, offset, koffi.array('uint8_t', bytes.length), Array.from(bytes));
+  },
+  readCString: (pointer) => (pointer === null ? null : (koffi.decode(pointer as bigint, 'char', -1) as string)),
+};
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
-  const wanted = options.seccomp ?? true;
-  const c = openLibc();
-  const seccomp = wanted ? openLibseccomp('node', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), (path) => binder(koffi.load(path))) : undefined;
-  const symbols = lazySymbols({ seccomp: seccomp?.bind, c: c.bind });
-  const { errnoWord } = c;
-  return {
-    path: seccomp?.path ?? LIBC,
-    symbols,
-    errno: () => errnoWord[0]!,
-    errnoWord,
-    addressOf: (buffer) => BigInt(koffi.address(buffer) as bigint | number),
-    pointerFrom: (address) => (address === 0n ? null : address),
-    isNull: (pointer) => pointer === null || pointer === 0n || pointer === undefined,
-    readMemory: (pointer, offset, length) =>
-      new Uint8Array(koffi.decode(pointer as bigint, offset, 'uint8_t', length) as ArrayLike<number>),
-    writeMemory: (pointer, offset, bytes) => {
-      koffi.encode(pointer as bigint, offset, koffi.array('uint8_t', bytes.length), Array.from(bytes));
-    },
-    readCString: (pointer) => (pointer === null ? null : (koffi.decode(pointer as bigint, 'char', -1) as string)),
-  };
+  const candidates = libraryCandidates(process.env.SECCOMP_LIBRARY_PATH);
+  const seccomp = options.seccomp ?? true ? openLibseccomp('node', candidates, (path) => binder(koffi.load(path))) : undefined;
+  return assembleLibrary(openLibc(), seccomp, memory);
 }
 
 export const nodeBackend: SeccompBackend = {
   runtime: 'node',
   open,
-  host: {
-    readTextFile: (path) => readFileSync(path, 'utf8'),
-    readDir: (path) => readdirSync(path),
-    readLink: (path) => readlinkSync(path),
-    pid: () => process.pid,
-    env: (name) => process.env[name],
-  },
+  host: nodeStyleHost({ readFileSync, readdirSync, readlinkSync, process }),
 };
