@@ -105,7 +105,7 @@ argument values its rules test (and their neighbours), so socket(AF_VSOCK) denie
 but allowed through x86's socketcall(2) is found. With --json every finding carries fields:
 code, severity, message, and where they apply syscall, arch, arches, existsOn, path,
 occurrences, suggestions, bypasses.
-Severities: high (a way around the filter), warning (likely not meant), info.`
+Severities: high (a way around the filter), warning (likely not meant), info.`,
   options: { ...POLICY_OPTIONS },
   exitCodes: [
     [EXIT.ok, 'no finding of warning or high severity'],
