@@ -12,6 +12,7 @@ import { decodeCommand } from './commands/decode.js';
 import { disasmCommand } from './commands/disasm.js';
 import { doctorCommand } from './commands/doctor.js';
 import { explainCommand } from './commands/explain.js';
+import { exportCommand } from './commands/export.js';
 import { learnChildCommand, probeCommand } from './commands/internal.js';
 import { learnCommand } from './commands/learn.js';
 import { runCommand } from './commands/run.js';
@@ -24,7 +25,7 @@ import { table } from './text.js';
 
 export const COMMANDS: readonly Command[] = [
   statusCommand, doctorCommand, compileCommand, disasmCommand, explainCommand, runCommand, learnCommand,
-  decodeCommand, auditCommand, learnChildCommand, probeCommand,
+  decodeCommand, auditCommand, exportCommand, learnChildCommand, probeCommand,
 ];
 
 /** Commands whose own failures must not look like the exit status of the command they start. */

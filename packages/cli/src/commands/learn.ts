@@ -6,6 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { parseJson, readBytes } from '../policy.js';
+import { existingAsOci, mergeLearned } from './learn-merge.js';
 import { fileURLToPath } from 'node:url';
 import {
   archesByAudit, fromOci, nativeArch, syscallName, syscallNames, X32_SYSCALL_BIT, type ArchName,
@@ -133,7 +135,7 @@ function selfPath(): string {
 export const learnCommand: Command = {
   name: 'learn',
   summary: 'record the syscalls a command makes and write the minimal OCI profile',
-  usage: 'seccomp learn -o <p.json> -- <cmd> [args…]',
+  usage: 'seccomp learn -o <p.json> [--merge <existing.json>] -- <cmd> [args…]',
   description: `
 Starts <cmd> the way \`seccomp run\` does, under a filter that hands every syscall to this
 process (seccomp user notification). Each call is recorded, then let through unchanged
@@ -150,9 +152,15 @@ groups).
 A profile learned from one run covers the paths that run took: exercise the command as it
 will really be used. Needs kernel ≥ 5.9 and the right to ptrace the child (pidfd_getfd);
 \`seccomp doctor\` checks both. Processes the command leaves running in the background are
-cut off when it exits: their later calls fail with ENOSYS.`,
+cut off when it exits: their later calls fail with ENOSYS.
+
+Many runs, many replicas: --merge existing.json folds the new recording into a profile
+learned before — the union of what each allowed, the commented groups kept — as the Security
+Profiles Operator merges a workload's recordings:
+  seccomp learn -o p.json --merge p.json -- <cmd> <other input>`,
   options: {
     output: { type: 'string', short: 'o', value: 'p.json', description: 'where to write the OCI profile (required)' },
+    merge: { type: 'string', value: 'existing.json', description: 'fold this recording into a profile learned before (the union of what each allowed; it may be the -o file)' },
   },
   exitCodes: [
     ['0–124', 'the command\'s own exit status (the profile is written whatever it is)'],
@@ -162,12 +170,15 @@ cut off when it exits: their later calls fail with ENOSYS.`,
     [EXIT.cannotExecute, 'the command could not be started'],
     [EXIT.notFound, 'the command was not found'],
   ],
-  examples: ['seccomp learn -o cat.json -- /bin/cat /etc/hostname', 'seccomp run --profile cat.json -- /bin/cat /etc/hostname'],
+  examples: ['seccomp learn -o cat.json -- /bin/cat /etc/hostname', 'seccomp learn -o cat.json --merge cat.json -- /bin/cat /etc/os-release', 'seccomp run --profile cat.json -- /bin/cat /etc/hostname'],
   async run({ values, positionals, rest, io, json }) {
     if (positionals.length) throw new UsageError(`unexpected "${positionals[0]}": put the command after --`, 'learn');
     const out = stringOpt(values, 'output');
     if (!out) throw new UsageError('missing -o <p.json>: where to write the profile', 'learn');
     if (!rest?.length) throw new UsageError('missing the command: seccomp learn -o p.json -- <cmd> [args…]', 'learn');
+    // Read before running (and before writing: --merge may name the -o file itself).
+    const merge = stringOpt(values, 'merge');
+    const base = merge ? existingAsOci(parseJson(new TextDecoder().decode(readBytes(merge)), merge), merge) : undefined;
     const child = spawn(process.execPath, [...process.execArgv, selfPath(), '__learn-child', '--', ...rest], { stdio: 'inherit' });
     const { observation, record } = observer(child.pid!);
     const result = await supervise(child, record);
@@ -176,7 +187,9 @@ cut off when it exits: their later calls fail with ENOSYS.`,
       io.err(`seccomp: learn: the launcher ended (status ${status}) before its filter was in place; nothing was recorded`);
       return status === 0 ? EXIT.launcher : status;
     }
-    const { profile, groups } = learnedProfile(observation, rest);
+    const learned = learnedProfile(observation, rest);
+    const { groups } = learned;
+    const profile = merge && base ? mergeLearned(base, learned.profile, merge) : learned.profile;
     writeFileSync(out, `${jsonText(profile)}\n`);
     const summary = {
       output: out, status, notifications: observation.total,
