@@ -39,40 +39,46 @@ export function parse(argv: readonly string[], specs: OptionSpecs, command: stri
   const split = argv.indexOf('--');
   const head = split === -1 ? [...argv] : argv.slice(0, split);
   const rest = split === -1 ? undefined : argv.slice(split + 1);
+  const all: OptionSpecs = { ...COMMON_OPTIONS, ...specs };
   const options = Object.fromEntries(
-    Object.entries({ ...COMMON_OPTIONS, ...specs }).map(([name, s]) => [name, { type: s.type, ...(s.short && { short: s.short }), ...(s.multiple && { multiple: true }) }]),
+    Object.entries(all).map(([name, s]) => [name, { type: s.type, ...(s.short && { short: s.short }), ...(s.multiple && { multiple: true }) }]),
   );
-  try {
-    const { values, positionals } = parseArgs({
-      args: head.map((a) => (NEGATIVE.test(a) ? `${PLACEHOLDER}${a}` : a)),
-      options,
-      strict: true,
-      allowPositionals: true,
-    });
-    return {
-      values: values as Values,
-      positionals: positionals.map((p) => (p.startsWith(PLACEHOLDER) ? p.slice(PLACEHOLDER.length) : p)),
-      rest,
-    };
-  } catch (err) {
-    throw usageFrom(err, Object.keys(options), command);
-  }
+  // Not strict: parseArgs then reports each option as a token with its fields, and the checks
+  // below say what the user typed wrong from those fields, not from parseArgs' messages.
+  const { values, positionals, tokens } = parseArgs({
+    args: head.map((a) => (NEGATIVE.test(a) ? `${PLACEHOLDER}${a}` : a)),
+    options,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) if (token.kind === 'option') checkOption(token, all, command);
+  const unescape = (v: unknown) => (typeof v === 'string' && v.startsWith(PLACEHOLDER) ? v.slice(PLACEHOLDER.length) : v);
+  return {
+    values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.map(unescape) : unescape(v)])) as Values,
+    positionals: positionals.map((p) => unescape(p) as string),
+    rest,
+  };
 }
 
-/** parseArgs' messages are long and explain its own API; say what the user typed wrong. */
-function usageFrom(err: unknown, names: string[], command: string): UsageError {
-  const e = err as { code?: string; message?: string };
-  const quoted = /'([^']+)'/.exec(e.message ?? '')?.[1] ?? '';
-  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const bare = quoted.replace(/^-+/, '');
-    const guess = suggestOne(bare, names, { prefix: true });
-    return new UsageError(`unknown option ${quoted}${guess ? ` (did you mean --${guess}?)` : ''}`, command);
+interface OptionToken {
+  name: string;
+  rawName: string;
+  value?: string | undefined;
+  inlineValue?: boolean | undefined;
+}
+
+/** An option the command does not have, a value missing (or an option taken as one), or a value for a flag. */
+function checkOption(token: OptionToken, specs: OptionSpecs, command: string): void {
+  const spec = Object.hasOwn(specs, token.name) ? specs[token.name] : undefined;
+  if (!spec) {
+    const guess = suggestOne(token.rawName.replace(/^-+/, ''), Object.keys(specs), { prefix: true });
+    throw new UsageError(`unknown option ${token.rawName}${guess ? ` (did you mean --${guess}?)` : ''}`, command);
   }
-  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const opt = /(--?[\w-]+)/.exec(e.message ?? '')?.[1] ?? quoted;
-    return new UsageError(`option ${opt} ${/argument missing/.test(e.message ?? '') ? 'needs a value' : 'takes no value'}`, command);
+  if (spec.type === 'string' && (token.value === undefined || (!token.inlineValue && token.value.startsWith('-')))) {
+    throw new UsageError(`option ${token.rawName} needs a value`, command);
   }
-  return new UsageError(e.message ?? String(err), command);
+  if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`option ${token.rawName} takes no value`, command);
 }
 
 export function stringOpt(values: Values, name: string): string | undefined {

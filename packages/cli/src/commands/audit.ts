@@ -7,6 +7,7 @@ import {
   Action, decodeBpf, findRuleConflicts, formatAction, nativeArch, prepare, syscallNames, archInfo,
   type ArchName, type Profile, type Rule,
 } from '@seccomp/node';
+import { conflictMessage } from '@seccomp/core/internal';
 import { expectPositionals } from '../args.js';
 import { build } from '../build.js';
 import type { Command } from '../command.js';
@@ -28,7 +29,7 @@ function withoutDropped(profile: Profile, origins: readonly string[], findings: 
   const drop = new Map<number, Set<string | number>>();
   for (const c of conflicts) {
     // Core numbers the rules it was given; say where they are in the file.
-    const message = c.message.replace(/rules\[(\d+)\]/g, (m, i: string) => origins[Number(i)] ?? m);
+    const message = conflictMessage(c, (i) => origins[i] ?? `rules[${i}]`);
     findings.push({ severity: 'warning', ...codeOf(c.kind === 'swallowed' ? 'shadowed-rule' : 'duplicate-rule'), message });
     const set = drop.get(c.dropped.index) ?? new Set();
     set.add(c.syscall);

@@ -56,12 +56,21 @@ function rulesBySyscall(profile: Profile): Map<string | number, ConflictRule[]> 
 }
 
 function conflict(syscall: string | number, kept: ConflictRule, dropped: ConflictRule): Conflict {
-  const name = typeof syscall === 'string' ? `"${syscall}"` : `syscall ${syscall}`;
-  const keptText = `rules[${kept.index}] (${formatAction(kept.action)}, no conditions)`;
-  if (!dropped.conditional) {
-    const message = `${name}: ${keptText} and rules[${dropped.index}] (${formatAction(dropped.action)}, no conditions) disagree; libseccomp keeps the first and silently drops rules[${dropped.index}]`;
-    return { kind: 'duplicate', syscall, kept, dropped, message };
+  const kind = dropped.conditional ? 'swallowed' : 'duplicate';
+  const fields = { kind, syscall, kept, dropped } as const;
+  return { ...fields, message: conflictMessage(fields) };
+}
+
+/**
+ * A conflict in words, from its fields; `ruleName` names a rule by its index (the CLI names
+ * it by where it sits in the file it read). Internal.
+ */
+export function conflictMessage(c: Omit<Conflict, 'message'>, ruleName = (index: number) => `rules[${index}]`): string {
+  const name = typeof c.syscall === 'string' ? `"${c.syscall}"` : `syscall ${c.syscall}`;
+  const kept = `${ruleName(c.kept.index)} (${formatAction(c.kept.action)}, no conditions)`;
+  const dropped = ruleName(c.dropped.index);
+  if (c.kind === 'duplicate') {
+    return `${name}: ${kept} and ${dropped} (${formatAction(c.dropped.action)}, no conditions) disagree; libseccomp keeps the first and silently drops ${dropped}`;
   }
-  const message = `${name}: ${keptText} swallows the conditional rules[${dropped.index}] (${formatAction(dropped.action)}); libseccomp applies ${formatAction(kept.action)} whatever the arguments`;
-  return { kind: 'swallowed', syscall, kept, dropped, message };
+  return `${name}: ${kept} swallows the conditional ${dropped} (${formatAction(c.dropped.action)}); libseccomp applies ${formatAction(c.kept.action)} whatever the arguments`;
 }

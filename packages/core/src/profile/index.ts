@@ -4,7 +4,7 @@
  */
 export * from './model.js';
 export { validateProfile, defineProfile } from './validate.js';
-export { findRuleConflicts, type Conflict, type ConflictRule } from './conflicts.js';
+export { findRuleConflicts, conflictMessage, type Conflict, type ConflictRule } from './conflicts.js';
 export { profileToJSON, profileFromJSON, type ProfileJSON, type RuleJSON, type ConditionJSON, type ProfileAttributesJSON } from './json.js';
 export * from './oci-types.js';
 export { fromOci } from './oci-parse.js';
