@@ -84,3 +84,27 @@ test('learn --merge: the union of two recordings, commented groups kept, names n
   assert.deepEqual(mergeLearned(merged, second as never, 'p.json'), merged, 'merging the same recording again changes nothing');
   assert.throws(() => mergeLearned(first as never, { ...second, defaultAction: 'SCMP_ACT_KILL_PROCESS' } as never, 'p.json'), /default action/);
 });
+
+test('learn --merge end to end: a second run folded into the first run\'s file, then exported', () => {
+  const data = s.file('notes.txt', 'hello\n');
+  const out = `${s.dir}/merged.json`;
+  const first = seccomp(['learn', '-o', out, '--', '/bin/true']);
+  assert.equal(first.code, 0, first.stderr);
+  const before = JSON.parse(readFileSync(out, 'utf8'));
+  const second = seccomp(['learn', '-o', out, '--merge', out, '--json', '--', '/bin/cat', data]);
+  assert.equal(second.code, 0, second.stderr);
+  const after = JSON.parse(readFileSync(out, 'utf8'));
+  const names = (p: any) => new Set<string>(p.syscalls.flatMap((x: any) => x.names));
+  for (const n of names(before)) assert.ok(names(after).has(n), `${n} from the first run is kept`);
+  assert.ok(names(after).has('read') && names(after).has('openat'), 'cat\'s calls are added');
+  assert.equal(after.syscalls[0].comment, before.syscalls[0].comment, 'the first run\'s groups come first');
+  const spo = seccomp(['export', out, '--format', 'spo', '--name', 'cat']);
+  assert.equal(spo.code, 0, spo.stderr);
+  assert.match(spo.stdout, /kind: "SeccompProfile"/);
+  // learn answers its own input errors with 125, as run does (the command's statuses keep the rest).
+  const missing = seccomp(['learn', '-o', out, '--merge', `${s.dir}/missing.json`, '--', '/bin/sh', '-c', 'echo ran']);
+  assert.equal(missing.code, 125);
+  assert.match(missing.stderr, /missing\.json/);
+  assert.doesNotMatch(missing.stdout, /ran/, 'refused before the command runs');
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), after, 'the profile is left as it was');
+});
