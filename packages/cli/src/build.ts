@@ -10,10 +10,9 @@
  * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
 import {
-  assertNoConflicts, compile, compileProgram, UnknownToLibraryError, validateProfile,
-  type Compiler, type CompileWarning, type Profile, type RetSource,
+  compile, nativeArch, UnknownToLibraryError, validateProfile, type Compiler, type CompileWarning, type Profile, type RetSource,
 } from '@seccomp/node';
-import { libseccompMayBuild } from '@seccomp/core/internal';
+import { planBuild } from '@seccomp/core/internal';
 import { InputError } from './errors.js';
 
 export interface Built {
@@ -31,21 +30,14 @@ export interface Built {
 }
 
 /**
- * The profile compiled by the SDK's compiler, as compile() would; undefined when it refuses
- * for a reason libseccomp would not and `via` was not given (compile() then hands over to
- * libseccomp, and so does the caller).
+ * The profile compiled by the SDK's compiler, as compile() would (core's planBuild makes the
+ * same decision for both); undefined when libseccomp builds it instead.
  */
 function ownCompiler(profile: Profile, via: Compiler | undefined, onWarning?: (message: string) => void): Built | undefined {
-  const valid = validateProfile(profile);
-  assertNoConflicts(valid);
-  try {
-    const { bytes, provenance } = compileProgram(valid);
-    return { bytes, warnings: [], profile: valid, kept: valid.rules.map((_, i) => i), compiler: 'typescript', provenance };
-  } catch (err) {
-    if (via !== undefined || !libseccompMayBuild(err)) throw err;
-    onWarning?.(`${err.message}: built by libseccomp instead (--via libseccomp chooses it)`);
-    return undefined;
-  }
+  const warn = (w: CompileWarning) => onWarning?.(w.code === 'builtByLibseccomp' ? `${w.refusal.message}: built by libseccomp instead (--via libseccomp chooses it)` : w.message);
+  const { valid, program } = planBuild(profile, { ...(via && { via }), onWarning: warn }, nativeArch(), () => true);
+  if (!program) return undefined;
+  return { bytes: program.bytes, warnings: [], profile: valid, kept: valid.rules.map((_, i) => i), compiler: 'typescript', provenance: program.provenance };
 }
 
 /** compile(), with what core left out said (warnings, also passed to onWarning) and shown (profile, kept). */

@@ -13,7 +13,7 @@ import { NotifySupervisor, takeFd } from './notify.js';
 import { rawSyscall, type SyscallArg, type SyscallResult } from './rawsyscall.js';
 import { findRuleConflicts, validateProfile, type Profile } from './profile/index.js';
 import { buildFilter } from './build.js';
-import { compileProgram, compilerOf, libseccompMayBuild, type CompileWarning, type Compiler } from './compiler.js';
+import { compileProgram, compilerOf, libseccompMayBuild, type CompiledProgram, type CompileWarning, type Compiler } from './compiler.js';
 import { readStatus, type ProcessStatus } from './status.js';
 import { archInfo, nativeArch, type ArchName } from './arch.js';
 import { syscallNames } from './syscalls/index.js';
@@ -106,6 +106,33 @@ export function strictModeProfile(arch: ArchName = nativeArch()): Profile {
   return validateProfile({ defaultAction: Action.killProcess, arches: [arch], rules: [{ syscalls: names, action: Action.allow }] });
 }
 
+/**
+ * What compile() and loadProfile() do before building: the profile checked, and the SDK's
+ * compiler's program — or none when libseccomp builds it (`via: 'libseccomp'`, or, with no
+ * `via`, a refusal libseccomp would not make; onWarning then gets `builtByLibseccomp`).
+ * Internal: the CLI's compile/explain/disasm make the same decision through it.
+ */
+export function planBuild(
+  profile: Profile,
+  options: CompileOptions,
+  nativeArchName: ArchName,
+  libseccompAvailable: () => boolean,
+): { valid: Profile; program?: CompiledProgram } {
+  const via = compilerOf(options.via, 'compile()');
+  const valid = validateProfile(profile);
+  assertNoConflicts(valid);
+  if (via === 'libseccomp') return { valid };
+  try {
+    return { valid, program: compileProgram(valid, { nativeArch: nativeArchName }) };
+  } catch (err) {
+    if (options.via !== undefined || !libseccompMayBuild(err)) throw err;
+    // libseccomp must be there to take over; if it is not, the compiler's reason is the answer.
+    if (!libseccompAvailable()) throw err;
+    options.onWarning?.({ code: 'builtByLibseccomp', refusal: err, message: `${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')` });
+    return { valid };
+  }
+}
+
 export function createSeccomp(backend: SeccompBackend): Seccomp {
   const native = new Native(backend);
   const lockdownLibseccomp = lockdownLibseccompBuild(native);
@@ -122,37 +149,22 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       libraryKnows: (name) => native.libraryKnows(name),
       onWarning: options.onWarning,
     });
-  /** The profile checked, and the compiler that will build it (the SDK's, unless it must not). */
-  const plan = (profile: Profile, options: CompileOptions = {}): { valid: Profile; bytes?: Uint8Array } => {
-    const via = compilerOf(options.via, 'compile()');
-    const valid = validateProfile(profile);
-    assertNoConflicts(valid);
-    if (via === 'libseccomp') return { valid };
-    try {
-      return { valid, bytes: compileProgram(valid, { nativeArch: host() }).bytes };
-    } catch (err) {
-      if (options.via !== undefined || !libseccompMayBuild(err)) throw err;
-      // libseccomp must be there to take over; if it is not, the compiler's reason is the answer.
-      if (!native.available()) throw err;
-      options.onWarning?.({ code: 'builtByLibseccomp', refusal: err, message: `${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')` });
-      return { valid };
-    }
-  };
+  const plan = (profile: Profile, options: CompileOptions = {}) => planBuild(profile, options, host(), () => native.available());
   function compile(profile: Profile, options?: CompileOptions): Uint8Array {
-    const { valid, bytes } = plan(profile, options);
-    if (bytes) return bytes;
+    const { valid, program } = plan(profile, options);
+    if (program) return program.bytes;
     using filter = libseccompFilter(valid, options ?? {});
     return filter.exportBpf();
   }
   function loadProfile(profile: Profile, options?: CompileOptions): void {
-    const { valid, bytes } = plan(profile, options);
-    if (!bytes) {
+    const { valid, program } = plan(profile, options);
+    if (!program) {
       using filter = libseccompFilter(valid, options ?? {});
       filter.load();
       return;
     }
     const a = valid.attributes ?? {};
-    loadBpf(native, bytes, { allThreads: a.tsync ?? true, log: a.log === true, specAllow: a.specAllow === true, noNewPrivs: a.noNewPrivs ?? true });
+    loadBpf(native, program.bytes, { allThreads: a.tsync ?? true, log: a.log === true, specAllow: a.specAllow === true, noNewPrivs: a.noNewPrivs ?? true });
   }
   const seccomp: Seccomp = {
     SyscallFilter,
