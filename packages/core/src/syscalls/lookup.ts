@@ -78,9 +78,12 @@ export function tableFor(arch: ArchName | undefined): ArchTable {
   return table;
 }
 
+/** Frozen, so suggest() prepares the list once (lowercased) and reuses it. */
+const SUGGESTABLE: readonly string[] = Object.freeze([...SYSCALL_NAMES]);
+
 /** Up to `max` known names close to `name` (typos, transposed letters, `SYS_`/`__NR_` prefixes). */
 export function suggestSyscalls(name: string, max = 3): string[] {
-  return suggest(name, SYSCALL_NAMES, { max });
+  return suggest(name, SUGGESTABLE, { max });
 }
 
 export function indexOrThrow(name: string, table: ArchTable): number {
