@@ -26,11 +26,11 @@ function includesAll(set: readonly string[], wanted: readonly string[], what: st
   assert.deepEqual(missing, [], `${what} lacks ${missing.join(', ')}`);
 }
 
-test('the groups named in the lockdown design all exist, and core exports the API', () => {
+test('the groups named in the lockdown design (and @known, @memlock after systemd) all exist, and core exports the API', () => {
   // prettier-ignore
   const expected = [
     '@aio', '@basic-io', '@chown', '@clock', '@cpu-emulation', '@debug', '@default', '@file-system',
-    '@io-event', '@ipc', '@keyring', '@memory', '@module', '@mount', '@network-io', '@obsolete', '@pkey',
+    '@io-event', '@ipc', '@keyring', '@known', '@memlock', '@memory', '@module', '@mount', '@network-io', '@obsolete', '@pkey',
     '@privileged', '@process', '@raw-io', '@reboot', '@resources', '@sandbox', '@setuid', '@signal',
     '@swap', '@sync', '@system-service', '@timer',
   ];
