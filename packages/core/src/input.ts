@@ -37,6 +37,10 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+function isInt32Pattern(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -0x80000000 && v <= 0xffffffff;
+}
+
 function isUint(v: unknown, max: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 }
@@ -58,7 +62,8 @@ export function checkBpf(bpf: unknown, field = 'bpf'): Uint8Array | readonly Soc
     if (!isUint(code, 0xffff)) throw new InputRangeError(`${field}[${i}].code`, 'an integer from 0 to 65535', describeValue(code));
     if (!isUint(jt, 0xff)) throw new InputRangeError(`${field}[${i}].jt`, 'an integer from 0 to 255', describeValue(jt));
     if (!isUint(jf, 0xff)) throw new InputRangeError(`${field}[${i}].jf`, 'an integer from 0 to 255', describeValue(jf));
-    if (!isUint(k, 0xffffffff)) throw new InputRangeError(`${field}[${i}].k`, 'an integer from 0 to 4294967295', describeValue(k));
+    // k is a u32; a negative i32 is its bit pattern (k: -1 is 0xffffffff), as validate() takes it.
+    if (!isInt32Pattern(k)) throw new InputRangeError(`${field}[${i}].k`, 'a 32-bit integer (-2147483648 to 4294967295)', describeValue(k));
   }
   return bpf as readonly SockFilter[];
 }
