@@ -107,3 +107,28 @@ test('arguments that are not numbers are a usage error', () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /argument 0 "AT_FDCWD" is not a number/);
 });
+
+test('socketcall on x86: a socket rule is shown as the filter checks it (arg0 == the call number), never contradicting its verdict', () => {
+  const dir = scratch();
+  const profile = dir.file('sock.json', {
+    defaultAction: 'SCMP_ACT_ERRNO',
+    architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86'],
+    syscalls: [
+      { names: ['read'], action: 'SCMP_ACT_ALLOW' },
+      { names: ['socket'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 40, op: 'SCMP_CMP_EQ' }] },
+    ],
+  });
+  for (const [call, runs] of [['1', true], ['2', false]] as const) {
+    const r = seccomp(['explain', profile, 'socketcall', call, '--arch', 'x86', '--json']);
+    const out = json(r);
+    assert.equal(r.code, runs ? 0 : 1, r.stderr);
+    const reports = [out.attribution.rule, ...out.attribution.alsoMatching, ...out.attribution.notMatching].filter(Boolean);
+    const socketRule = reports.find((x: { origin: string }) => x.origin === 'syscalls[1]');
+    assert.ok(socketRule, JSON.stringify(out.attribution));
+    // socket()'s arg0 == 40 is behind socketcall's pointer: the filter checks socketcall's call number instead.
+    assert.deepEqual(socketRule.conditions.map((c: { arg: number; holds: boolean }) => [c.arg, c.holds]), [[0, runs]]);
+    assert.match(socketRule.conditions[0].text, /^arg0 == 1 \(socketcall's call number for socket; arg\(0\)\.eq\(0x28\) is on socket\(\)'s argument/);
+    // A rule reported as matching has every condition holding, and one not matching has one that does not.
+    assert.equal(socketRule.matches, socketRule.conditions.every((c: { holds: boolean }) => c.holds));
+  }
+});

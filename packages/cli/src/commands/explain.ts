@@ -12,7 +12,7 @@
 import {
   Action, actionsEqual, compile, conditionHolds, disassembleLines, emulate, formatCondition, isSyscallName,
   nativeArch, resolveSyscall, syscallName, syscallNames, toU64, validateProfile, X32_SYSCALL_BIT,
-  type ArchName, type EmulateResult, type Profile, type Rule,
+  archInfo, IPC_CALLS, SOCKETCALL_CALLS, type ArchName, type EmulateResult, type Profile, type Rule,
 } from '@seccomp/node';
 import { expectPositionals, flag, stringOpt } from '../args.js';
 import { build, type Built } from '../build.js';
@@ -89,7 +89,46 @@ function ruleAlone(profile: Profile, rule: Rule, via: Built['compiler']): Uint8A
 }
 
 function namesTheCall(rule: Rule, call: Call, native: ArchName): boolean {
+  if (multiplexedBy(rule, call, native)) return true;
   return rule.syscalls.some((s) => (typeof s === 'string' ? s === call.name : call.name !== undefined && safeResolve(call.name, native) === s));
+}
+
+/**
+ * When the call is socketcall(2) or ipc(2) and the rule names calls it multiplexes: the call
+ * number the rule is placed under (the one arg0 holds, else the first named). libseccomp puts
+ * such a rule on the multiplexer with its arg0 condition replaced by `arg0 == call`: the
+ * socket call's own arguments are behind the pointer in arg1, where a filter cannot look.
+ */
+function multiplexedBy(rule: Rule, call: Call, native: ArchName): { name: string; number: number } | undefined {
+  const info = archInfo(call.arch);
+  const table = call.nr !== undefined && call.nr === info.socketcall ? SOCKETCALL_CALLS : call.nr !== undefined && call.nr === info.ipc ? IPC_CALLS : undefined;
+  if (!table) return undefined;
+  // A rule naming socketcall/ipc itself matches the call directly, whatever it multiplexes.
+  if (rule.syscalls.some((s) => s === call.name || s === call.nr || (typeof s === 'number' && syscallName(s, native) === call.name))) return undefined;
+  const named = rule.syscalls
+    .map((s) => (typeof s === 'string' ? s : syscallName(s, native)))
+    .filter((n): n is string => n !== undefined && Object.hasOwn(table, n))
+    .map((name) => ({ name, number: (table as Record<string, number>)[name]! }));
+  return named.find((n) => BigInt(n.number) === (call.args[0] ?? 0n)) ?? named[0];
+}
+
+/**
+ * Each condition as the filter checks it for this call. Through socketcall/ipc the rule's own
+ * arg0 condition is not checked (it is on the socket call's argument, behind the pointer):
+ * `arg0 == call` takes its place, and the other conditions see the multiplexer's registers.
+ */
+function conditionReports(rule: Rule, call: Call, native: ArchName): RuleReport['conditions'] {
+  const mux = multiplexedBy(rule, call, native);
+  const own = (rule.conditions ?? []).filter((c) => !mux || c.arg !== 0).map((c) => {
+    const value = call.args[c.arg] ?? 0n;
+    return { text: formatCondition(c), arg: c.arg, value: hex(value), holds: conditionHolds(c, value) };
+  });
+  if (!mux) return own;
+  const arg0 = call.args[0] ?? 0n;
+  const replaced = (rule.conditions ?? []).filter((c) => c.arg === 0).map(formatCondition);
+  const multiplexer = call.nr === archInfo(call.arch).socketcall ? 'socketcall' : 'ipc';
+  const note = replaced.length ? `; ${replaced.join(', ')} is on ${mux.name}()'s argument, behind ${multiplexer}'s pointer, so not checked here` : '';
+  return [{ text: `arg0 == ${mux.number} (${multiplexer}'s call number for ${mux.name}${note})`, arg: 0, value: hex(arg0), holds: arg0 === BigInt(mux.number) }, ...own];
 }
 
 function safeResolve(name: string, arch: ArchName): number | undefined {
@@ -124,10 +163,7 @@ function attribute(policy: ProfilePolicy, built: Built, call: Call, result: Emul
   if (source === 'badArch' || (source === undefined && !archesOf(policy).includes(call.arch))) return { reason: 'badArch', alsoMatching: [], notMatching: [] };
   const reports: RuleReport[] = profile.rules.map((rule, index) => {
     const matches = actionsEqual(emulate(ruleAlone(profile, rule, built.compiler), { arch: call.arch, syscall: call.syscall, args: call.args }).action, rule.action);
-    const conditions = (rule.conditions ?? []).map((c) => {
-      const value = call.args[c.arg] ?? 0n;
-      return { text: formatCondition(c), arg: c.arg, value: hex(value), holds: conditionHolds(c, value) };
-    });
+    const conditions = conditionReports(rule, call, native);
     return {
       index, origin: policy.origins[index] ?? `rules[${index}]`, action: actionText(rule.action), syscalls: [...rule.syscalls],
       ...(rule.comment !== undefined && { comment: rule.comment }), conditions, matches,
