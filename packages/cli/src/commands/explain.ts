@@ -10,10 +10,11 @@
  * condition, why a rule for this syscall did or did not match.
  */
 import {
-  Action, actionsEqual, compile, conditionHolds, disassembleLines, emulate, formatCondition, isSyscallName,
-  nativeArch, resolveSyscall, syscallName, syscallNames, toU64, validateProfile, X32_SYSCALL_BIT,
-  archInfo, IPC_CALLS, SOCKETCALL_CALLS, type ArchName, type EmulateResult, type Profile, type Rule,
+  Action, actionsEqual, compile, conditionHolds, disassembleLines, emulate, formatCondition,
+  isSyscallName, nativeArch, resolveSyscall, syscallName, syscallNames, validateProfile,
+  X32_SYSCALL_BIT, archInfo, IPC_CALLS, SOCKETCALL_CALLS, type ArchName, type EmulateResult, type Profile, type Rule,
 } from '@seccomp/node';
+import { toU64 } from '@seccomp/core/internal';
 import { expectPositionals, flag, stringOpt } from '../args.js';
 import { build, type Built } from '../build.js';
 import { parseVia } from './compile.js';
