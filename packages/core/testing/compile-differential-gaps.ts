@@ -6,12 +6,6 @@
  */
 import { actionsEqual, resolveSyscall, syscallName, type Action, type ArchName, type Profile } from '../src/index.js';
 
-/** libseccomp takes errno data below MAX_ERRNO (4095) only (sys_chk_seccomp_action, EINVAL). */
-function errnoAbove(profile: Profile): boolean {
-  const big = (a: Action | undefined) => a?.kind === 'errno' && a.errno >= 4095;
-  return big(profile.defaultAction) || big(profile.attributes?.badArchAction) || profile.rules.some((r) => big(r.action));
-}
-
 /**
  * Rules of different actions on a syscall one of the profile's arches lacks: the compiler
  * places neither there, so never merges them there; libseccomp keeps both under a pseudo
@@ -36,7 +30,6 @@ function conflictOnAbsentSyscall(profile: Profile, native: ArchName): boolean {
 /** The known gap a libseccomp refusal shows, or undefined. */
 export function knownRefusalGap(profile: Profile, err: unknown, native: ArchName): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'EINVAL' && errnoAbove(profile)) return 'errno >= 4095 (libseccomp: EINVAL)';
   if (code === 'EEXIST' && conflictOnAbsentSyscall(profile, native)) return 'rules of different actions on a syscall a listed arch lacks (libseccomp: EEXIST)';
   return undefined;
 }

@@ -71,13 +71,13 @@ export function value(r: Rng): bigint {
 }
 
 /**
- * Every action, with data at its edges: errno 0, 4094 and now and then 4095 (which
- * libseccomp 2.5 refuses, though the kernel would clamp it: a counted gap), trace 0xffff.
+ * Every action, with data at its edges: errno 0 and 4094 (Action.errno() refuses 4095 and
+ * above, as libseccomp does), trace 0xffff.
  */
 export function action(r: Rng): Action {
   switch (int(r, 11)) {
     case 0: case 1: return Action.allow;
-    case 2: return Action.errno(pick(r, [0, 1, 13, 38, 4094, r() < 0.05 ? 4095 : 1 + int(r, 200)]));
+    case 2: return Action.errno(pick(r, [0, 1, 13, 38, 4094, r() < 0.05 ? 4094 : 1 + int(r, 200)]));
     case 3: return Action.errno('EPERM');
     case 4: return Action.trap;
     case 5: return Action.log;
