@@ -7,6 +7,7 @@ import type { SeccompBackend } from './backend.js';
 import { check, ProfileError } from './errors.js';
 import { SyscallFilter as BaseFilter, type FilterOptions } from './filter.js';
 import { formatVersion, type Capabilities, type LibraryVersion } from './library.js';
+import { LIBSECCOMP_ARCH_SINCE, libseccompArchRefusal } from './libseccomp-arches.js';
 import { loadBpf, strictMode, type LoadBpfOptions } from './loadbpf.js';
 import { Native } from './native.js';
 import { NotifySupervisor, takeFd } from './notify.js';
@@ -110,27 +111,43 @@ export function strictModeProfile(arch: ArchName = nativeArch()): Profile {
  * What compile() and loadProfile() do before building: the profile checked, and the SDK's
  * compiler's program — or none when libseccomp builds it (`via: 'libseccomp'`, or, with no
  * `via`, a refusal libseccomp would not make; onWarning then gets `builtByLibseccomp`).
+ * libseccomp is never handed arches it cannot build on this host (libseccomp-arches.ts): with
+ * `via: 'libseccomp'` that is a LibseccompArchError before any filter is made, and with no
+ * `via` the compiler's refusal stands. `libseccomp` is the loaded library's version, or
+ * undefined when it cannot be loaded.
  * Internal: the CLI's compile/explain/disasm make the same decision through it.
  */
 export function planBuild(
   profile: Profile,
   options: CompileOptions,
   nativeArchName: ArchName,
-  libseccompAvailable: () => boolean,
+  libseccomp: () => LibraryVersion | undefined,
 ): { valid: Profile; program?: CompiledProgram } {
   const via = compilerOf(options.via, 'compile()');
   const valid = validateProfile(profile);
   assertNoConflicts(valid);
-  if (via === 'libseccomp') return { valid };
+  const arches = valid.arches ?? [];
+  if (via === 'libseccomp') {
+    const refusal = libseccompArchRefusal(arches, nativeArchName, versionFor(arches, libseccomp));
+    if (refusal) throw refusal;
+    return { valid };
+  }
   try {
     return { valid, program: compileProgram(valid, { nativeArch: nativeArchName }) };
   } catch (err) {
     if (options.via !== undefined || !libseccompMayBuild(err)) throw err;
-    // libseccomp must be there to take over; if it is not, the compiler's reason is the answer.
-    if (!libseccompAvailable()) throw err;
+    // libseccomp must be there to take over, and able to build these arches here; if not,
+    // the compiler's reason is the answer.
+    const version = libseccomp();
+    if (!version || libseccompArchRefusal(arches, nativeArchName, version)) throw err;
     options.onWarning?.({ code: 'builtByLibseccomp', refusal: err, message: `${err.message}: built by libseccomp instead (choose it with via: 'libseccomp')` });
     return { valid };
   }
+}
+
+/** The library's version when one of `arches` needs a minimum release, else undefined (nothing loaded). */
+function versionFor(arches: readonly ArchName[], libseccomp: () => LibraryVersion | undefined): LibraryVersion | undefined {
+  return arches.some((a) => LIBSECCOMP_ARCH_SINCE[a] !== undefined) ? libseccomp() : undefined;
 }
 
 export function createSeccomp(backend: SeccompBackend): Seccomp {
@@ -149,7 +166,7 @@ export function createSeccomp(backend: SeccompBackend): Seccomp {
       libraryKnows: (name) => native.libraryKnows(name),
       onWarning: options.onWarning,
     });
-  const plan = (profile: Profile, options: CompileOptions = {}) => planBuild(profile, options, host(), () => native.available());
+  const plan = (profile: Profile, options: CompileOptions = {}) => planBuild(profile, options, host(), () => (native.available() ? native.version() : undefined));
   function compile(profile: Profile, options?: CompileOptions): Uint8Array {
     const { valid, program } = plan(profile, options);
     if (program) return program.bytes;

@@ -92,3 +92,6 @@ export { InputRangeError, InputTypeError } from './input.js';
 // added by profile formats (issue 17): other engines' formats, merging recordings
 export { fromSeccompiler, mergeProfiles, seccompilerToJSON, SPO_API_VERSIONS, SYSTEMD_SAME_GROUPS, toSeccompiler, toSpo, toSpoResource, toSystemd } from './formats/index.js';
 export type { FromSeccompilerOptions, SeccompilerJson, SpoApiVersion, ToSeccompilerOptions, ToSpoOptions, ToSystemdOptions } from './formats/index.js';
+// added by foreign arches (issue 17): what via: 'libseccomp' refuses to build on this host
+export { LibseccompArchError } from './libseccomp-arches.js';
+export type { LibseccompArchErrorFields, LibseccompArchReason } from './libseccomp-arches.js';
