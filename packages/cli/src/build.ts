@@ -10,7 +10,7 @@
  * profile closes. The CLI passes core's warnings on and decides nothing itself.
  */
 import {
-  compile, nativeArch, UnknownToLibraryError, validateProfile, type Compiler, type CompileWarning, type Profile, type RetSource,
+  compile, libraryVersion, nativeArch, SeccompUnavailableError, UnknownToLibraryError, validateProfile, type Compiler, type CompileWarning, type Profile, type RetSource,
 } from '@seccomp/node';
 import { planBuild } from '@seccomp/core/internal';
 import { InputError } from './errors.js';
@@ -29,13 +29,23 @@ export interface Built {
   provenance?: ReadonlyMap<number, RetSource>;
 }
 
+/** The loaded libseccomp's version, or undefined when there is none (planBuild's question). */
+function loadedLibrary(): ReturnType<typeof libraryVersion> | undefined {
+  try {
+    return libraryVersion();
+  } catch (err) {
+    if (err instanceof SeccompUnavailableError) return undefined;
+    throw err;
+  }
+}
+
 /**
  * The profile compiled by the SDK's compiler, as compile() would (core's planBuild makes the
  * same decision for both); undefined when libseccomp builds it instead.
  */
 function ownCompiler(profile: Profile, via: Compiler | undefined, onWarning?: (message: string) => void): Built | undefined {
   const warn = (w: CompileWarning) => onWarning?.(w.code === 'builtByLibseccomp' ? `${w.refusal.message}: built by libseccomp instead (--via libseccomp chooses it)` : w.message);
-  const { valid, program } = planBuild(profile, { ...(via && { via }), onWarning: warn }, nativeArch(), () => true);
+  const { valid, program } = planBuild(profile, { ...(via && { via }), onWarning: warn }, nativeArch(), loadedLibrary);
   if (!program) return undefined;
   return { bytes: program.bytes, warnings: [], profile: valid, kept: valid.rules.map((_, i) => i), compiler: 'typescript', provenance: program.provenance };
 }
