@@ -1,4 +1,5 @@
 /** The options every command that reads a profile shares, and turning them into PolicyOptions. */
+import { SeccompUnavailableError, syscallResolveName } from '@seccomp/node';
 import type { OptionSpecs, Values } from './args.js';
 import { listOpt } from './args.js';
 import { parseArches, type PolicyOptions } from './policy.js';
@@ -18,4 +19,41 @@ export function policyOptions(values: Values): PolicyOptions {
   const arches = parseArches(listOpt(values, 'arch'));
   const caps = listOpt(values, 'cap');
   return { ...(arches && { arches }), ...(caps.length && { capabilities: caps }) };
+}
+
+/**
+ * The options of the commands that build a filter from a profile (compile, disasm, run): how
+ * an OCI profile's names the loaded libseccomp does not know are treated, and runc's ENOSYS
+ * stub. Both are runc's behaviour, off by default (docs/cli.md).
+ */
+export const OCI_BUILD_OPTIONS: OptionSpecs = {
+  'skip-unknown-to-library': {
+    type: 'boolean',
+    description: 'leave out an OCI profile\'s syscalls the loaded libseccomp does not know, as runc does (default: kept, placed by number; each is warned about either way)',
+  },
+  'enosys-newer': {
+    type: 'boolean',
+    description: 'as runc: ENOSYS for syscall numbers above the highest an OCI profile names, so a newer call fails as "not implemented" (when the default action stops calls)',
+  },
+};
+
+/**
+ * Whether the loaded libseccomp knows a name, as runc asks its own; without libseccomp there
+ * is no library to differ from the SDK's tables, so every name counts as known.
+ */
+function libraryKnows(name: string): boolean {
+  try {
+    return syscallResolveName(name) !== -1;
+  } catch (err) {
+    if (err instanceof SeccompUnavailableError) return true;
+    throw err;
+  }
+}
+
+export function ociBuildOptions(values: Values): Pick<PolicyOptions, 'libraryKnows' | 'skipUnknownToLibrary' | 'enosysForNewer'> {
+  return {
+    libraryKnows,
+    ...(values['skip-unknown-to-library'] === true && { skipUnknownToLibrary: true }),
+    ...(values['enosys-newer'] === true && { enosysForNewer: true }),
+  };
 }

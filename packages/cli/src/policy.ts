@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import {
-  ARCH_NAMES, decodeBpf, isArchName, nativeArch, profileFromJSON, resolveOci, validate, validateProfile,
-  archInfo, type ArchName, type Profile, type OciWarning, type Rule, type SockFilter,
+  ARCH_NAMES, decodeBpf, formatAction, isArchName, nativeArch, profileFromJSON, resolveOci, validate, validateProfile,
+  archInfo, withEnosysStub, type ArchName, type EnosysAbove, type Profile, type OciWarning, type Rule, type SockFilter,
 } from '@seccomp/node';
 import { InputError, UsageError } from './errors.js';
 import { findJsonFault } from './json-position.js';
@@ -30,6 +30,8 @@ export interface ProfilePolicy {
   details: readonly OciWarning[];
   /** The JSON as read (for audit, which looks at what was written, not what survived). */
   json: unknown;
+  /** With --enosys-newer (OCI): per arch, the highest syscall number named; runc's stub answers ENOSYS above it. */
+  enosysAbove?: EnosysAbove;
 }
 
 export interface BpfPolicy {
@@ -51,6 +53,12 @@ export interface PolicyOptions {
   /** For OCI minKernel: the kernel the filter will run on. Default: assume a current one. */
   kernelVersion?: string;
   optimize?: 1 | 2;
+  /** Whether the loaded libseccomp knows a syscall name: an OCI profile's names it does not are warned about. */
+  libraryKnows?: (name: string) => boolean;
+  /** runc's skip: an OCI profile's names the loaded libseccomp does not know are left out. */
+  skipUnknownToLibrary?: boolean;
+  /** runc's ENOSYS stub for syscall numbers above the highest an OCI profile names. */
+  enosysForNewer?: boolean;
 }
 
 /** The kernel of this machine, for commands that load the filter here (run). */
@@ -173,10 +181,13 @@ function readOci(json: unknown, path: string, options: PolicyOptions): ProfilePo
   const groups = isDict(json) && Array.isArray(json.syscalls) ? (json.syscalls as unknown[]) : undefined;
   const tagged = groups ? { ...(json as object), syscalls: groups.map((g, i) => (isDict(g) ? { ...g, comment: `${TAG}${i}` } : g)) } : json;
   const [arch, ...more] = options.arches ?? [nativeArch()];
-  const { profile, warnings, details } = resolveOci(tagged, {
+  const { profile, warnings, details, enosysAbove } = resolveOci(tagged, {
     arch: arch!,
     ...(options.capabilities && { capabilities: options.capabilities }),
     ...(options.kernelVersion && { kernelVersion: options.kernelVersion }),
+    ...(options.libraryKnows && { libraryKnows: options.libraryKnows }),
+    ...(options.skipUnknownToLibrary && { skipUnknownToLibrary: true }),
+    ...(options.enosysForNewer && { enosysForNewer: true }),
   });
   const origins: string[] = [];
   const rules: Rule[] = profile.rules.map((rule) => {
@@ -189,7 +200,35 @@ function readOci(json: unknown, path: string, options: PolicyOptions): ProfilePo
   const arches = [...(profile.arches ?? [arch!])];
   for (const a of more) if (!arches.includes(a)) arches.push(a);
   const resolved = validateProfile({ ...profile, arches, rules, ...withOptimize(profile, options.optimize) });
-  return { kind: 'profile', format: 'oci', path, profile: resolved, origins, warnings, details, json };
+  // runc adds no stub when the default lets calls through; say so rather than do nothing silently.
+  const noStub = options.enosysForNewer && !enosysAbove ? [`--enosys-newer: no ENOSYS stub, as runc: the default action ${formatAction(resolved.defaultAction)} lets the call through`] : [];
+  return {
+    kind: 'profile', format: 'oci', path, profile: resolved, origins, warnings: [...warnings, ...noStub], details, json,
+    ...(enosysAbove && { enosysAbove }),
+  };
+}
+
+/**
+ * The program as the filter holds it: with runc's ENOSYS stub in front when the policy asked
+ * for it (--enosys-newer). `offset` is the stub's length in instructions, by which every pc of
+ * the compiled program moved (provenance is the compiler's, before the stub).
+ */
+export function withStub(policy: Policy, bytes: Uint8Array): { bytes: Uint8Array; offset: number } {
+  const above = policy.kind === 'profile' ? policy.enosysAbove : undefined;
+  if (!above) return { bytes, offset: 0 };
+  const stubbed = withEnosysStub(bytes, above);
+  return { bytes: stubbed, offset: (stubbed.byteLength - bytes.byteLength) / 8 };
+}
+
+/**
+ * The OCI-only options said to be ignored for an SDK profile or a BPF program, as a warning
+ * (they change how an OCI profile is read; the other inputs say exactly what they hold).
+ */
+export function ignoredOciOptions(policy: Policy, options: PolicyOptions): string[] {
+  if (policy.kind === 'profile' && policy.format === 'oci') return [];
+  const given = [options.skipUnknownToLibrary && '--skip-unknown-to-library', options.enosysForNewer && '--enosys-newer'].filter((x): x is string => !!x);
+  const what = policy.kind === 'bpf' ? 'a compiled program' : 'an SDK profile';
+  return given.length ? [`${given.join(' and ')} read${given.length === 1 ? 's' : ''} OCI profiles only: ignored for ${what}`] : [];
 }
 
 /** The arches a policy's filter covers (the native one for a bare profile). */

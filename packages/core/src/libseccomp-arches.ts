@@ -66,7 +66,7 @@ export class LibseccompArchError extends RangeError {
   }
 }
 
-const BUILT_BY_SDK = "the SDK's compiler builds it (leave out via: 'libseccomp')";
+const BUILT_BY_SDK = "the SDK's compiler (the default) builds it";
 
 /**
  * The first of `arches` libseccomp cannot build on `hostArch`, as the error to throw, or

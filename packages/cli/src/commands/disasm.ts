@@ -10,8 +10,8 @@ import { build } from '../build.js';
 import { parseVia } from './compile.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit.js';
-import { readPolicy } from '../policy.js';
-import { POLICY_OPTIONS, policyOptions } from '../policy-options.js';
+import { ignoredOciOptions, readPolicy, withStub } from '../policy.js';
+import { OCI_BUILD_OPTIONS, POLICY_OPTIONS, ociBuildOptions, policyOptions } from '../policy-options.js';
 import { plural } from '../text.js';
 
 
@@ -26,7 +26,7 @@ function originText(source: RetSource | undefined, origins: readonly string[]): 
 export const disasmCommand: Command = {
   name: 'disasm',
   summary: 'disassemble a BPF program (or the one a profile compiles to)',
-  usage: 'seccomp disasm <out.bpf|profile.json> [--arch <arch>]',
+  usage: 'seccomp disasm <out.bpf|profile.json> [--arch <arch>] [--skip-unknown-to-library] [--enosys-newer]',
   description: `
 Prints each instruction as  pc: code jt jf k  statement. Loads of seccomp_data are named
 (sys_number, arch, args[1] (low)), compared syscall numbers are named for the arch the
@@ -34,9 +34,12 @@ program has just checked, and return values are decoded into actions. A JSON pro
 compiled first (the SDK's compiler, or --via libseccomp); with the SDK's compiler every
 return names the rule behind it (rules[i], or syscalls[i] for an OCI profile), the default
 action or the bad-arch action. --arch picks the byte order a raw program is read in and
-the arch used before the program's own arch check (default: this machine's).`,
+the arch used before the program's own arch check (default: this machine's).
+--skip-unknown-to-library and --enosys-newer read an OCI profile as \`seccomp compile\` does;
+the ENOSYS stub's instructions come first.`,
   options: {
     ...POLICY_OPTIONS,
+    ...OCI_BUILD_OPTIONS,
     via: { type: 'string', value: 'typescript|libseccomp', description: 'the compiler that builds a profile: the SDK\'s own (default) or the loaded libseccomp' },
   },
   exitCodes: [
@@ -48,14 +51,16 @@ the arch used before the program's own arch check (default: this machine's).`,
   examples: ['seccomp disasm filter.bpf', 'seccomp disasm profile.json --json'],
   run({ values, positionals, io, json }) {
     expectPositionals(positionals, ['out.bpf'], 'disasm');
-    const policy = readPolicy(positionals[0]!, policyOptions(values));
-    if (policy.kind === 'profile') for (const w of policy.warnings) io.warn(`${policy.path}: ${w}`);
+    const options = { ...policyOptions(values), ...ociBuildOptions(values) };
+    const policy = readPolicy(positionals[0]!, options);
+    for (const w of [...(policy.kind === 'profile' ? policy.warnings : []), ...ignoredOciOptions(policy, options)]) io.warn(`${policy.path}: ${w}`);
     const built = policy.kind === 'bpf' ? undefined : build(policy.profile, (w) => io.warn(`${policy.path}: ${w}`), parseVia(stringOpt(values, 'via')));
-    const bytes = built ? built.bytes : (policy as { bytes: Uint8Array }).bytes;
+    // With --enosys-newer the stub comes first: the compiler's pcs move by its length.
+    const { bytes, offset } = built ? withStub(policy, built.bytes) : { bytes: (policy as { bytes: Uint8Array }).bytes, offset: 0 };
     const arch = policy.kind === 'bpf' ? policy.arch : policy.profile.arches?.[0];
     const opts = arch ? { arch } : {};
     const origins = policy.kind === 'profile' && built ? built.kept.map((i) => policy.origins[i]!) : [];
-    const sourceOf = (pc: number) => originText(built?.provenance?.get(pc), origins);
+    const sourceOf = (pc: number) => (pc < offset ? 'ENOSYS stub (--enosys-newer)' : originText(built?.provenance?.get(pc - offset), origins));
     if (json) {
       const lines = disassembleLines(bytes, opts).map((l) => ({ ...l, ...(sourceOf(l.pc) !== undefined && { source: sourceOf(l.pc) }) }));
       io.json({ input: policy.path, ...(built && { compiler: built.compiler }), instructions: bytes.byteLength / 8, lines });

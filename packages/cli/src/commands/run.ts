@@ -9,8 +9,8 @@ import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { EXIT } from '../exit.js';
 import { prepareSignals, launch } from '../launch.js';
-import { readPolicy, thisKernel } from '../policy.js';
-import { POLICY_OPTIONS, policyOptions } from '../policy-options.js';
+import { ignoredOciOptions, readPolicy, thisKernel, withStub } from '../policy.js';
+import { OCI_BUILD_OPTIONS, POLICY_OPTIONS, ociBuildOptions, policyOptions } from '../policy-options.js';
 import { PRESET_NAMES, presetPlan } from '../presets.js';
 import { runs } from '../verdict.js';
 
@@ -69,10 +69,12 @@ function planFor(values: Values): Plan {
     return { label: `preset ${preset}`, programs: p.profiles.map((profile) => build(profile).bytes), attributes: p.profiles.at(-1)!.attributes ?? {}, warnings: [] };
   }
   if (!profile) throw new UsageError('missing --profile <p.json> or --preset <name>', 'run');
-  const policy = readPolicy(profile, options);
-  if (policy.kind === 'bpf') return { label: policy.path, programs: [policy.bytes], attributes: {}, warnings: [] };
+  const read = { ...options, ...ociBuildOptions(values) };
+  const policy = readPolicy(profile, read);
+  const ignored = ignoredOciOptions(policy, read);
+  if (policy.kind === 'bpf') return { label: policy.path, programs: [policy.bytes], attributes: {}, warnings: ignored };
   const built = build(policy.profile);
-  return { label: policy.path, programs: [built.bytes], attributes: policy.profile.attributes ?? {}, warnings: [...policy.warnings, ...built.warnings] };
+  return { label: policy.path, programs: [withStub(policy, built.bytes).bytes], attributes: policy.profile.attributes ?? {}, warnings: [...policy.warnings, ...ignored, ...built.warnings] };
 }
 
 export const runCommand: Command = {
@@ -109,6 +111,7 @@ SIGHUP sent to \`seccomp run\` are passed on to it (\`docker stop\` signals the 
     profile: { type: 'string', short: 'p', value: 'p.json', description: 'the profile (SDK or OCI JSON) or compiled BPF to load' },
     preset: { type: 'string', value: 'name', description: `a built-in profile: ${PRESET_NAMES.join(', ')}` },
     ...POLICY_OPTIONS,
+    ...OCI_BUILD_OPTIONS,
   },
   exitCodes: [
     ['0–124', 'the command\'s own exit status'],
