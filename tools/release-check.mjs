@@ -21,10 +21,10 @@ const FIRST_RELEASE = { from: '0.0.0', to: '0.1.0' };
  * @arethetypeswrong's profile per entry point. ESM-only entries (Bun, Deno, the lean lockdown
  * and testing entries, the CLI's package.json) are checked as ESM-only: require() of them is
  * not offered. core's and node's main (and core's internal) entries must also type-check
- * for require (node16 CommonJS → .d.cts).
+ * for require (node16 CommonJS → .d.cts); subpaths skip node10, which has no `exports`.
  */
 const ATTW = {
-  core: [{ entrypoints: ['.', './internal'], profile: 'strict' }, { exclude: ['.', './internal'], profile: 'esm-only' }],
+  core: [{ entrypoints: ['.'], profile: 'strict' }, { entrypoints: ['./internal'], profile: 'node16' }, { exclude: ['.', './internal'], profile: 'esm-only' }],
   node: [{ entrypoints: ['.'], profile: 'strict' }, { exclude: ['.'], profile: 'esm-only' }],
   bun: [{ profile: 'esm-only' }],
   deno: [{ profile: 'esm-only' }],
@@ -95,7 +95,9 @@ function attw(scratch, pkg, tarball) {
     if (entrypoints) argv.push('--entrypoints', ...entrypoints);
     if (exclude) argv.push('--exclude-entrypoints', ...exclude);
     const text = run(bin(scratch, 'attw'), argv, scratch);
-    out.push(`    attw ${profile}${entrypoints ? ` ${entrypoints.join(' ')}` : ''}: ${text.trim().split('\n')[0]}`);
+    // An untyped package (the CLI: a command) gets a JSON note instead of a table.
+    const verdict = text.includes('"types": false') ? 'no type declarations (a command, nothing to import)' : text.trim().split('\n')[0];
+    out.push(`    attw ${profile}${entrypoints ? ` ${entrypoints.join(' ')}` : ''}: ${verdict}`);
   }
   return out.join('\n');
 }

@@ -46,6 +46,7 @@ function userEnv(registry, caches) {
   return {
     ...env,
     npm_config_registry: registry.npmUrl,
+    NPM_CONFIG_REGISTRY: registry.npmUrl, // the spelling Deno reads
     npm_config_update_notifier: 'false',
     npm_config_fund: 'false',
     npm_config_audit: 'false',
@@ -103,15 +104,15 @@ const scenarios = {
     const dir = project(root, 'cli', {});
     await sh('npm', ['install', '@seccomp/cli'], { cwd: dir, env });
     copyFileSync(fixture('profile.json'), join(dir, 'profile.json'));
-    const json = async (args, expect = 0) => JSON.parse(await sh('npx', ['--no', 'seccomp', ...args, '--json'], { cwd: dir, env, expect }));
+    const json = async (args, expect = 0) => JSON.parse(await sh('npx', ['--no', '--', 'seccomp', ...args, '--json'], { cwd: dir, env, expect }));
     const doctor = await json(['doctor']);
     const status = await json(['status']);
     const refused = await json(['explain', 'profile.json', 'execve'], 1);
     const allowed = await json(['explain', 'profile.json', 'read']);
-    if (refused.verdict?.action !== 'errno' || allowed.verdict?.action !== 'allow') {
+    if (refused.verdict?.action !== 'errno(EPERM)' || allowed.verdict?.action !== 'allow') {
       throw new Error(`seccomp explain: execve ${JSON.stringify(refused.verdict)}, read ${JSON.stringify(allowed.verdict)}`);
     }
-    const help = await sh('npx', ['--no', 'seccomp', '--help'], { cwd: dir, env });
+    const help = await sh('npx', ['--no', '--', 'seccomp', '--help'], { cwd: dir, env });
     if (/\bdocs\/\S+\.md/.test(help.replace(/https:\/\/\S+/g, ''))) throw new Error(`seccomp --help names a local docs path:\n${help}`);
     return { doctor: Object.keys(doctor).length, status: Object.keys(status).length, explain: refused.verdict.action };
   },
@@ -124,7 +125,7 @@ async function typescriptConsumer(root, env, mode, packageJson, files, wantTypes
   for (const f of files) copyFileSync(fixture(f), join(dir, f));
   const compilerOptions = { module: mode, moduleResolution: mode, target: 'es2022', strict: true, outDir: 'out', types: ['node'] };
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }, null, 2));
-  const explained = await sh('npx', ['--no', 'tsc', '-p', '.', '--explainFiles'], { cwd: dir, env });
+  const explained = await sh('npx', ['--no', '--', 'tsc', '-p', '.', '--explainFiles'], { cwd: dir, env });
   const read = nodeTypesRead(explained).map((p) => p.split('/').pop());
   if (JSON.stringify(read) !== JSON.stringify(wantTypes)) throw new Error(`${name}: tsc read ${read.join(', ') || 'no @seccomp/node types'}, expected ${wantTypes.join(', ')}`);
   return { types: read, ...(await serveAndRefuse('node', ['out/server.js'], { cwd: dir, env })) };

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Runs inside the aarch64 guest (guest-boot.sh starts it), in /repo, the staged repository.
+# Each step writes JUnit (or a log) to /results, the host's share, as soon as it ends, so a
+# failure is visible while later steps still run. Smoke first: Node's conformance suite.
+#
+#   guest.sh smoke   the environment report and Node's conformance suite
+#   guest.sh full    that, then every suite on Node, Bun and Deno, the golden recording,
+#                    the examples' self-tests, the cross-compiled lockdown and the presets
+mode="${1:-smoke}"
+R=/results
+cd /repo || exit 1
+export UV_USE_IO_URING=0 CI=1
+BIN=/repo/node_modules/.bin
+REPORTER="--test-reporter=/repo/tools/totals-reporter.mjs --test-reporter-destination=stdout --test-reporter=junit"
+
+step() { # id, then the command; its output goes to $R/<id>.log, its status to $R/steps
+  id="$1"; shift
+  echo "aarch64-guest: $id ..."
+  start=$(date +%s)
+  "$@" >"$R/$id.log" 2>&1
+  rc=$?
+  echo "$id $rc $(( $(date +%s) - start ))" >>"$R/steps"
+  echo "aarch64-guest: $id exit $rc ($(( $(date +%s) - start )) s)"
+  tail -4 "$R/$id.log"
+}
+
+env_report() {
+  uname -a
+  echo "node $(node --version), bun $($BIN/bun --version), deno $($BIN/deno --version | head -1)"
+  echo "libseccomp $(dpkg-query -W -f='${Version}' libseccomp2), gcc $(gcc -dumpversion)"
+  echo "cpus $(nproc), memory $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
+  grep -E '^(Seccomp|NoNewPrivs)' /proc/self/status
+}
+
+node_tests() { # package folder, result id, test files (relative to the package)
+  dir="$1" id="$2"; shift 2
+  (cd "packages/$dir" && node --import tsx --test --test-concurrency=1 $REPORTER --test-reporter-destination="$R/$id.xml" "$@")
+}
+
+: >"$R/steps"
+step environment env_report
+step node.conformance node_tests node node.conformance test/conformance.test.ts
+[ "$mode" = smoke ] && exit 0
+
+# The golden set for this libseccomp on aarch64, recorded here (the host copies it back).
+step golden.record sh -c 'node --import tsx packages/core/scripts/golden.ts && mkdir -p /results/golden && cp -r packages/core/testing/golden/. /results/golden/'
+step node.node node_tests node node.node $(cd packages/node && ls test/*.test.ts | grep -v conformance)
+step bun.bun sh -c "cd packages/bun && $BIN/bun test --timeout=600000 --reporter=junit --reporter-outfile=$R/bun.bun.xml"
+step deno.deno sh -c "cd packages/deno && $BIN/deno test -A --no-check --unstable-sloppy-imports --junit-path=$R/deno.deno.xml test/"
+step core.node node_tests core core.node test/*.test.ts
+step examples sh /repo/tools/aarch64/examples.sh
+step cross-lockdown node tools/aarch64/cross-check.mjs /repo/.aarch64/cross
+step arm32-compat node tools/aarch64/compat.mjs
+# Presets measured as on x86_64 (strace while each runtime serves HTTP); the generated table is
+# copied out for the host to compare with x86_64's (docs/lockdown.md).
+step presets sh -c "node --import tsx packages/core/scripts/measure-presets.ts && cp packages/core/src/lockdown/measured.generated.ts $R/measured.generated.aarch64.ts"
+exit 0
