@@ -229,6 +229,8 @@ interface AttackParams {
   lock: boolean;
   readOnlyFs?: boolean;
   x86_64: boolean;
+  /** Attacks whose syscall this arch does not have (attacks.ts, `syscall`): not tried. */
+  absent?: string[];
   /** The URL of the lean entry (…/lockdown) to lock down with, instead of the main entry. */
   lean?: string;
 }
@@ -254,6 +256,7 @@ export const LOCKDOWN_SCENARIOS: Record<string, Scenario> = {
     const raw: Record<string, AttackResult & { blocked: string; kernel?: boolean }> = {};
     for (const a of attacks(paths, targets)) {
       if ((a.readOnlyFs && !params.readOnlyFs) || (a.x86_64 && !params.x86_64) || (a.replaces && !params.lock)) continue;
+      if (params.absent?.includes(a.name)) continue;
       const r = a.run(api, helper);
       if (!params.lock && a.fd) closeFd(api, r);
       raw[a.name] = { ...r, blocked: a.blocked, ...(a.kernel ? { kernel: true } : {}) };

@@ -39,6 +39,12 @@ export interface Attack {
   /** Returns a new file descriptor when it succeeds (the control closes it). */
   fd?: true;
   x86_64?: true;
+  /**
+   * The syscall it makes, where one name says it. An arch whose table lacks it skips the attack
+   * (aarch64 never had fork, open, creat, mkdir, unlink or rename: only their *at forms and
+   * clone, which are tried everywhere).
+   */
+  syscall?: string;
   run(api: ScenarioApi, h: Helper): AttackResult;
 }
 
@@ -163,7 +169,7 @@ function readOnlyFdAttacks(raw: (name: string, syscall: string, ...args: (number
 
 export function attacks({ newFile, existing, unlinkVictim, renameVictim }: AttackPaths, targets: AttackTargets): Attack[] {
   const raw = (name: string, syscall: string, ...args: (number | bigint | Uint8Array | null)[]): Attack => ({
-    name, blocked: 'EPERM', run: (api) => api.rawSyscall(syscall, ...args),
+    name, blocked: 'EPERM', syscall, run: (api) => api.rawSyscall(syscall, ...args),
   });
   const helper = (name: string, fn: keyof Helper, extra: Partial<Attack> = {}): Attack => ({
     name, blocked: 'EPERM', ...extra, run: (_api, h) => fromHelper(h[fn]()),
@@ -174,7 +180,7 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
   return [
     helper('execve', 'attack_execve', { replaces: true }),
     helper('execveat', 'attack_execveat', { replaces: true }),
-    helper('fork', 'attack_fork'),
+    helper('fork', 'attack_fork', { syscall: 'fork' }),
     helper('vfork', 'attack_vfork', { x86_64: true }),
     helper('clone (a process: no CLONE_THREAD)', 'attack_clone_process'),
     helper('clone3', 'attack_clone3_process', { blocked: 'ENOSYS' }),
@@ -225,6 +231,11 @@ export function attacks({ newFile, existing, unlinkVictim, renameVictim }: Attac
     ro(raw('mkdir', 'mkdir', cstr(`${newFile}.d`), 0o755)),
     ro(raw('unlink', 'unlink', cstr(unlinkVictim))),
     ro(raw('rename', 'rename', cstr(renameVictim), cstr(`${renameVictim}.moved`))),
+    // The *at forms, the only ones aarch64 has. Where unlink and rename ran first (x86_64), the
+    // control finds the victim gone (ENOENT): that still shows the call reaches the kernel.
+    ro(raw('mkdirat', 'mkdirat', -100, cstr(`${newFile}.at.d`), 0o755)),
+    ro(raw('unlinkat', 'unlinkat', -100, cstr(unlinkVictim), 0)),
+    ro(raw('renameat2', 'renameat2', -100, cstr(renameVictim), -100, cstr(`${renameVictim}.moved2`), 0)),
     ...socketAttacks(raw),
     ...otherProcessAttacks(raw, targets),
     ...readOnlyFdAttacks(raw, targets, newFile),
