@@ -37,16 +37,21 @@ export const OCI_BUILD_OPTIONS: OptionSpecs = {
   },
 };
 
+/** Set once a lookup found no libseccomp to load, so the next names do not try again. */
+let noLibrary = false;
+
 /**
  * Whether the loaded libseccomp knows a name, as runc asks its own; without libseccomp there
  * is no library to differ from the SDK's tables, so every name counts as known.
  */
 function libraryKnows(name: string): boolean {
+  if (noLibrary) return true;
   try {
     return syscallResolveName(name) !== -1;
   } catch (err) {
-    if (err instanceof SeccompUnavailableError) return true;
-    throw err;
+    if (!(err instanceof SeccompUnavailableError)) throw err;
+    noLibrary = true;
+    return true;
   }
 }
 
