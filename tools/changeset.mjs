@@ -2,7 +2,7 @@
 // `pnpm changeset …`: runs @changesets/cli as it is, and after `changeset version` moves
 // packages/deno/deno.json (the JSR manifest, which changesets does not know) to the version
 // changesets gave packages/deno/package.json, with its @seccomp/core import pinned to core's
-// new version. Usable alone too: `node tools/changeset.mjs sync-deno` (in any checkout).
+// new version (every npm:@seccomp/core@… import, subpaths too). Usable alone too: `node tools/changeset.mjs sync-deno` (in any checkout).
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Rewrites deno.json's version and core pin in place, keeping the file's own layout. */
+/** Rewrites deno.json's version and core pins in place, keeping the file's own layout. */
 export function syncDenoJson(repoRoot = root) {
   const readVersion = (dir) => JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')).version;
   const denoVersion = readVersion('deno');
@@ -19,9 +19,11 @@ export function syncDenoJson(repoRoot = root) {
   const before = readFileSync(file, 'utf8');
   const after = before
     .replace(/("version"\s*:\s*)"[^"]*"/, `$1"${denoVersion}"`)
-    .replace(/("@seccomp\/core"\s*:\s*)"npm:@seccomp\/core@[^"]*"/, `$1"npm:@seccomp/core@${coreVersion}"`);
+    .replace(/"npm:@seccomp\/core@[^"/]*(\/[^"]*)?"/g, `"npm:@seccomp/core@${coreVersion}$1"`);
   const json = JSON.parse(after);
-  if (json.version !== denoVersion || json.imports?.['@seccomp/core'] !== `npm:@seccomp/core@${coreVersion}`) {
+  const pins = Object.values(json.imports ?? {}).filter((t) => t.startsWith('npm:@seccomp/core@'));
+  const pinned = (t) => t.slice('npm:@seccomp/core@'.length).split('/')[0];
+  if (json.version !== denoVersion || !pins.length || pins.some((t) => pinned(t) !== coreVersion)) {
     throw new Error(`${file}: could not set version ${denoVersion} and npm:@seccomp/core@${coreVersion}`);
   }
   if (after !== before) writeFileSync(file, after);
