@@ -2,13 +2,14 @@
 // tarballs the way a user types it, from a local registry that holds them (registry.mjs).
 // Node ESM, Node CommonJS, TypeScript nodenext and node16 (CommonJS), Bun, Deno through npm
 // and through JSR each start a server, call lockdown() and see exec refused (in the child);
-// the CLI's doctor, status and explain run through npx.
+// the CLI's doctor, status and explain run through npx; docs/deploy.md's commands run.
 // Alone: node tools/consumer/run.mjs <dir with the .tgz files> <packages/deno dir of the same release>
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runDeployDoc } from './deploy-doc.mjs';
 import { jsrLayout } from './jsr-layout.mjs';
 import { startRegistry } from './registry.mjs';
 import { serveAndRefuse } from './serve-check.mjs';
@@ -115,6 +116,11 @@ const scenarios = {
     const help = await sh('npx', ['--no', '--', 'seccomp', '--help'], { cwd: dir, env });
     if (/\bdocs\/\S+\.md/.test(help.replace(/https:\/\/\S+/g, ''))) throw new Error(`seccomp --help names a local docs path:\n${help}`);
     return { doctor: Object.keys(doctor).length, status: Object.keys(status).length, explain: refused.verdict.action };
+  },
+  async 'deploy-doc'(root, env) {
+    const dir = project(root, 'deploy-doc', { type: 'module' });
+    await sh('npm', ['install', '@seccomp/cli'], { cwd: dir, env });
+    return runDeployDoc(join(repo, 'docs/deploy.md'), dir, env, sh);
   },
 };
 
