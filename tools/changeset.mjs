@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Rewrites deno.json's version and core pins in place, keeping the file's own layout. */
 export function syncDenoJson(repoRoot = root) {
-  const readVersion = (dir) => JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')).version;
+  const readVersion = (/** @type {string} */ dir) => JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')).version;
   const denoVersion = readVersion('deno');
   const coreVersion = readVersion('core');
   const file = join(repoRoot, 'packages/deno/deno.json');
@@ -21,9 +21,11 @@ export function syncDenoJson(repoRoot = root) {
     .replace(/("version"\s*:\s*)"[^"]*"/, `$1"${denoVersion}"`)
     .replace(/"npm:@seccomp\/core@[^"/]*(\/[^"]*)?"/g, `"npm:@seccomp/core@${coreVersion}$1"`);
   const json = JSON.parse(after);
-  const pins = Object.values(json.imports ?? {}).filter((t) => t.startsWith('npm:@seccomp/core@'));
-  const pinned = (t) => t.slice('npm:@seccomp/core@'.length).split('/')[0];
-  if (json.version !== denoVersion || !pins.length || pins.some((t) => pinned(t) !== coreVersion)) {
+  /** @type {string[]} */
+  const pins = Object.values(json.imports ?? {});
+  const corePins = pins.filter((t) => t.startsWith('npm:@seccomp/core@'));
+  const pinned = (/** @type {string} */ t) => t.slice('npm:@seccomp/core@'.length).split('/')[0];
+  if (json.version !== denoVersion || !corePins.length || corePins.some((t) => pinned(t) !== coreVersion)) {
     throw new Error(`${file}: could not set version ${denoVersion} and npm:@seccomp/core@${coreVersion}`);
   }
   if (after !== before) writeFileSync(file, after);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { runConsumers } from './consumer/run.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const PUBLIC = ['core', 'node', 'bun', 'deno', 'cli'];
+const PUBLIC = /** @type {const} */ (['core', 'node', 'bun', 'deno', 'cli']);
 /** The first release: every package goes 0.0.0 → 0.1.0 (later releases: whatever changesets says, but all equal). */
 const FIRST_RELEASE = { from: '0.0.0', to: '0.1.0' };
 /**
@@ -24,6 +24,7 @@ const FIRST_RELEASE = { from: '0.0.0', to: '0.1.0' };
  * for require (node16 CommonJS → .d.cts); subpaths skip node10, which has no `exports`.
  * core's ./testing/child is a script the conformance suite runs as a process (no types).
  */
+/** @type {Record<'core' | 'node' | 'bun' | 'deno' | 'cli', { entrypoints?: string[], exclude?: string[], profile: string }[]>} */
 const ATTW = {
   core: [{ entrypoints: ['.'], profile: 'strict' }, { entrypoints: ['./internal'], profile: 'node16' }, { exclude: ['.', './internal', './testing/child'], profile: 'esm-only' }],
   node: [{ entrypoints: ['.'], profile: 'strict' }, { exclude: ['.'], profile: 'esm-only' }],
@@ -36,15 +37,17 @@ const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 const workingTree = args.includes('--working-tree');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const bin = (scratch, name) => join(scratch, 'node_modules/.bin', name);
-const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const bin = (/** @type {string} */ scratch, /** @type {string} */ name) => join(scratch, 'node_modules/.bin', name);
+const readJson = (/** @type {string} */ file) => JSON.parse(readFileSync(file, 'utf8'));
 
+/** @param {string} command @param {string[]} argv @param {string} cwd @param {NodeJS.ProcessEnv} [extraEnv] */
 function run(command, argv, cwd, extraEnv = {}) {
   const r = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...extraEnv } });
   if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} (in ${cwd}): exit ${r.status ?? r.signal}\n${r.stdout}${r.stderr}${r.error ?? ''}`);
   return r.stdout + r.stderr;
 }
 
+/** @param {string} name @param {() => string | void | Promise<string | void>} fn */
 async function step(name, fn) {
   const started = Date.now();
   process.stdout.write(`release check: ${name} … `);
@@ -56,6 +59,7 @@ async function step(name, fn) {
  * The commit being released (HEAD), or with --working-tree the checkout's files as they are
  * now (tracked and new, not ignored); no node_modules or builds either way.
  */
+/** @param {string} scratch */
 function copyCheckout(scratch) {
   if (!workingTree) {
     const archive = spawnSync('git', ['archive', '--format=tar', 'HEAD'], { cwd: repo, maxBuffer: 1 << 30 });
@@ -68,6 +72,7 @@ function copyCheckout(scratch) {
   return `  the working tree, ${files.length} files`;
 }
 
+/** @param {string} scratch @param {string} before @returns {string} the new version */
 function checkVersions(scratch, before) {
   const versions = PUBLIC.map((p) => readJson(join(scratch, 'packages', p, 'package.json')).version);
   const version = versions[0];
@@ -90,6 +95,7 @@ function checkVersions(scratch, before) {
   return version;
 }
 
+/** @param {string} scratch @param {keyof typeof ATTW} pkg @param {string} tarball */
 function attw(scratch, pkg, tarball) {
   const out = [];
   for (const { entrypoints, exclude, profile } of ATTW[pkg]) {
@@ -113,7 +119,7 @@ async function main() {
     const before = readJson(join(repo, 'packages/core/package.json')).version;
     await step(`copy the checkout to ${scratch}`, () => copyCheckout(scratch));
     await step('pnpm install (offline, from the store)', () => void run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], scratch));
-    let version;
+    let version = '';
     await step('pnpm changeset version', () => {
       run('pnpm', ['--silent', 'changeset', 'version'], scratch);
       version = checkVersions(scratch, before);
@@ -143,7 +149,7 @@ async function main() {
     ok = true;
   } catch (err) {
     console.log('FAILED');
-    console.error(err.message);
+    console.error(err instanceof Error ? err.message : err);
   } finally {
     if (ok && !keep) rmSync(scratch, { recursive: true, force: true });
     else console.log(`release check: scratch copy kept: ${scratch}`);

@@ -5,6 +5,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
+/** @typedef {{ scope: string, name: string, version: string, exports: Record<string, string>, files: Map<string, Buffer> }} JsrPackage */
+
+/** @param {string} dir @param {string} root @param {string[]} out @returns {string[]} */
 function walk(dir, root, out) {
   for (const entry of readdirSync(dir)) {
     const path = join(dir, entry);
@@ -14,9 +17,12 @@ function walk(dir, root, out) {
   return out;
 }
 
-/** Rewrites `from '<key>'` and `from '<key>/sub'` for every import-map key. */
+/**
+ * Rewrites `from '<key>'` and `from '<key>/sub'` for every import-map key.
+ * @param {string} source @param {Record<string, string>} imports
+ */
 export function unfurl(source, imports) {
-  return source.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\2/g, (whole, lead, quote, spec) => {
+  return source.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\2/g, (/** @type {string} */ whole, /** @type {string} */ lead, /** @type {string} */ quote, /** @type {string} */ spec) => {
     for (const [key, target] of Object.entries(imports)) {
       if (spec === key) return `${lead}${quote}${target}${quote}`;
       if (spec.startsWith(`${key}/`)) return `${lead}${quote}${target}${spec.slice(key.length)}${quote}`;
@@ -25,11 +31,16 @@ export function unfurl(source, imports) {
   });
 }
 
+/**
+ * @param {string} dir the package's folder (with deno.json)
+ * @returns {JsrPackage}
+ */
 export function jsrLayout(dir) {
   const config = JSON.parse(readFileSync(join(dir, 'deno.json'), 'utf8'));
+  /** @type {Record<string, string>} */
   const imports = config.imports ?? {};
   const files = new Map();
-  for (const include of config.publish.include) {
+  for (const include of /** @type {string[]} */ (config.publish.include)) {
     const path = join(dir, include);
     const list = statSync(path).isDirectory() ? walk(path, dir, []) : [include];
     for (const rel of list) {

@@ -9,20 +9,22 @@ import { createServer } from 'node:http';
 
 const UPSTREAM = 'https://registry.npmjs.org/';
 
+/** @typedef {{ name: string, version: string }} Manifest */
 /**
- * @param {{ npm: { manifest: Record<string, unknown>, file: string }[],
- *   jsr?: { scope: string, name: string, version: string, exports: Record<string, string>, files: Map<string, Buffer> } }} held
+ * @param {{ npm: { manifest: Manifest, file: string }[], jsr?: import('./jsr-layout.mjs').JsrPackage }} held
  */
 export async function startRegistry(held) {
+  /** @type {Map<string, Buffer>} */
   const tarballs = new Map();
+  /** @type {Map<string, object>} */
   const packuments = new Map();
   const server = createServer((req, res) => {
     route(req, res).catch((err) => {
       res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err?.stack ?? err));
     });
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}/`;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/`;
 
   for (const { manifest, file } of held.npm) {
     const bytes = readFileSync(file);
@@ -40,29 +42,33 @@ export async function startRegistry(held) {
     });
   }
 
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   async function route(req, res) {
-    const path = decodeURIComponent(new URL(req.url, base).pathname).slice(1);
+    const url = req.url ?? '/';
+    const path = decodeURIComponent(new URL(url, base).pathname).slice(1);
     if (path.startsWith('-/tarballs/') && tarballs.has(path.slice('-/tarballs/'.length))) {
       return void res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(tarballs.get(path.slice('-/tarballs/'.length)));
     }
     if (path.startsWith('jsr/')) return serveJsr(path.slice(4), res);
     if (packuments.has(path)) return sendJson(res, packuments.get(path));
     // Anything else: the real registry's answer, as it is (its tarball URLs point there).
-    const upstream = await fetch(new URL(req.url.slice(1), UPSTREAM), { headers: { accept: req.headers.accept ?? 'application/json' } });
+    const upstream = await fetch(new URL(url.slice(1), UPSTREAM), { headers: { accept: req.headers.accept ?? 'application/json' } });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await upstream.arrayBuffer()));
   }
 
   /** JSR's layout: meta.json, <version>_meta.json (manifest with checksums), then the files. */
+  /** @param {string} path @param {import('node:http').ServerResponse} res */
   function serveJsr(path, res) {
     const pkg = held.jsr;
-    const prefix = pkg && `@${pkg.scope}/${pkg.name}/`;
-    if (!pkg || !path.startsWith(prefix)) return void res.writeHead(404).end();
+    if (!pkg || !path.startsWith(`@${pkg.scope}/${pkg.name}/`)) return void res.writeHead(404).end();
+    const prefix = `@${pkg.scope}/${pkg.name}/`;
     const rest = path.slice(prefix.length);
     if (rest === 'meta.json') {
       return sendJson(res, { scope: pkg.scope, name: pkg.name, latest: pkg.version, versions: { [pkg.version]: {} } });
     }
     if (rest === `${pkg.version}_meta.json`) {
+      /** @type {Record<string, { size: number, checksum: string }>} */
       const manifest = {};
       for (const [file, bytes] of pkg.files) {
         manifest[`/${file}`] = { size: bytes.length, checksum: `sha256-${createHash('sha256').update(bytes).digest('hex')}` };
@@ -77,10 +83,12 @@ export async function startRegistry(held) {
   return {
     npmUrl: base,
     jsrUrl: `${base}jsr/`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+    /** @returns {Promise<void>} */
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
 
+/** @param {import('node:http').ServerResponse} res @param {unknown} body */
 function sendJson(res, body) {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }

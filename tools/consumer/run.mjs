@@ -16,16 +16,19 @@ import { serveAndRefuse } from './serve-check.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
-const fixture = (name) => join(here, 'fixtures', name);
-const bin = (name) => join(repo, 'node_modules/.bin', name);
+const fixture = (/** @type {string} */ name) => join(here, 'fixtures', name);
+const bin = (/** @type {string} */ name) => join(repo, 'node_modules/.bin', name);
 const rootDev = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).devDependencies;
 const DENO_RUN = ['run', '--allow-ffi', '--allow-env=SECCOMP_LIBRARY_PATH', '--allow-net=127.0.0.1', '--allow-run=/bin/true'];
 
 /**
  * Runs a command to completion; throws with its output unless it exits with `expect`.
  * Asynchronous: the local registry answers from this process's event loop.
+ * @param {string} command @param {string[]} args
+ * @param {{ cwd: string, env: NodeJS.ProcessEnv, expect?: number }} options
+ * @returns {Promise<string>} its standard output
  */
-export function sh(command, args, { cwd, env, expect = 0 } = {}) {
+export function sh(command, args, { cwd, env, expect = 0 }) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -40,8 +43,13 @@ export function sh(command, args, { cwd, env, expect = 0 } = {}) {
   });
 }
 
-/** The environment a user's shell would have, pointed at the local registry and fresh caches. */
+/**
+ * The environment a user's shell would have, pointed at the local registry and fresh caches.
+ * @param {{ npmUrl: string, jsrUrl: string }} registry @param {string} caches
+ * @returns {NodeJS.ProcessEnv}
+ */
 function userEnv(registry, caches) {
+  /** @type {NodeJS.ProcessEnv} */
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(npm|pnpm)_/i.test(k) && !k.startsWith('TURBO_')) env[k] = v;
   return {
@@ -58,6 +66,7 @@ function userEnv(registry, caches) {
   };
 }
 
+/** A fresh project folder, with a package.json unless none is given. @param {string} root @param {string} name @param {object} [packageJson] */
 function project(root, name, packageJson) {
   const dir = join(root, name);
   mkdirSync(dir);
@@ -65,11 +74,13 @@ function project(root, name, packageJson) {
   return dir;
 }
 
-/** tsc's --explainFiles: which declaration file of @seccomp/node each mode read. */
+/** tsc's --explainFiles: which declaration file of @seccomp/node each mode read. @param {string} explained */
 function nodeTypesRead(explained) {
   return [...new Set(explained.match(/node_modules\/@seccomp\/node\/dist\/index\.d\.c?ts/g) ?? [])].sort();
 }
 
+/** @typedef {(root: string, env: NodeJS.ProcessEnv) => Promise<unknown>} Scenario */
+/** @type {Record<string, Scenario>} */
 const scenarios = {
   async 'node-esm'(root, env) {
     const dir = project(root, 'node-esm', { type: 'module' });
@@ -105,7 +116,7 @@ const scenarios = {
     const dir = project(root, 'cli', {});
     await sh('npm', ['install', '@seccomp/cli'], { cwd: dir, env });
     copyFileSync(fixture('profile.json'), join(dir, 'profile.json'));
-    const json = async (args, expect = 0) => JSON.parse(await sh('npx', ['--no', '--', 'seccomp', ...args, '--json'], { cwd: dir, env, expect }));
+    const json = async (/** @type {string[]} */ args, expect = 0) => JSON.parse(await sh('npx', ['--no', '--', 'seccomp', ...args, '--json'], { cwd: dir, env, expect }));
     const doctor = await json(['doctor']);
     const status = await json(['status']);
     const refused = await json(['explain', 'profile.json', 'execve'], 1);
@@ -124,6 +135,10 @@ const scenarios = {
   },
 };
 
+/**
+ * @param {string} root @param {NodeJS.ProcessEnv} env @param {'nodenext' | 'node16'} mode
+ * @param {{ type?: string }} packageJson @param {string[]} files @param {string[]} wantTypes
+ */
 async function typescriptConsumer(root, env, mode, packageJson, files, wantTypes) {
   const name = `typescript-${mode}${packageJson.type ? '' : '-cjs'}`;
   const dir = project(root, name, packageJson);
@@ -137,6 +152,7 @@ async function typescriptConsumer(root, env, mode, packageJson, files, wantTypes
   return { types: read, ...(await serveAndRefuse('node', ['out/server.js'], { cwd: dir, env })) };
 }
 
+/** @param {string} root @param {NodeJS.ProcessEnv} env @param {string} name @param {string} spec */
 async function denoConsumer(root, env, name, spec) {
   const dir = project(root, name);
   writeFileSync(join(dir, 'deno.json'), '{}\n');
@@ -149,6 +165,7 @@ async function denoConsumer(root, env, name, spec) {
 }
 
 /** npm manifests of the tarballs in `dir` (package.json as packed: workspace ranges resolved). */
+/** @param {string} dir @returns {{ file: string, manifest: import('./registry.mjs').Manifest }[]} */
 function readTarballs(dir) {
   return readdirSync(dir).filter((f) => f.endsWith('.tgz')).map((f) => {
     const file = join(dir, f);
@@ -156,6 +173,11 @@ function readTarballs(dir) {
   });
 }
 
+/**
+ * @param {string} tarballDir @param {string} denoDir
+ * @param {{ only?: string[], log?: (line: string) => void }} [options]
+ * @returns {Promise<string[]>} the scenarios that failed
+ */
 export async function runConsumers(tarballDir, denoDir, { only, log = console.log } = {}) {
   const root = mkdtempSync(join(tmpdir(), 'seccomp-consumers-'));
   const registry = await startRegistry({ npm: readTarballs(tarballDir), jsr: jsrLayout(denoDir) });
@@ -170,7 +192,7 @@ export async function runConsumers(tarballDir, denoDir, { only, log = console.lo
         log(`  ok    ${name.padEnd(22)} ${((Date.now() - started) / 1000).toFixed(1)} s  ${JSON.stringify(seen)}`);
       } catch (err) {
         failures.push(name);
-        log(`  FAIL  ${name.padEnd(22)} ${((Date.now() - started) / 1000).toFixed(1)} s\n${String(err.message).replace(/^/gm, '        ')}`);
+        log(`  FAIL  ${name.padEnd(22)} ${((Date.now() - started) / 1000).toFixed(1)} s\n${String(err instanceof Error ? err.message : err).replace(/^/gm, '        ')}`);
       }
     }
   } finally {
