@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the aarch64 guest (guest-boot.sh starts it), in /repo, the staged repository.
 # Each step writes JUnit (or a log) to /results, the host's share, as soon as it ends, so a
-# failure is visible while later steps still run. Smoke first: Node's conformance suite.
+# failure is visible while later steps still run. Node's conformance suite comes first.
 #
 #   guest.sh smoke   the environment report and Node's conformance suite
 #   guest.sh full    that, then every suite on Node, Bun and Deno, the golden recording,
@@ -39,11 +39,12 @@ node_tests() { # package folder, result id, test files (relative to the package)
 
 : >"$R/steps"
 step environment env_report
+# The full run records the golden set for this libseccomp on aarch64 first (one child, quick),
+# so every runtime's golden tests compare against it; the host copies it back.
+[ "$mode" = full ] && step golden.record sh -c 'node --import tsx packages/core/scripts/golden.ts && mkdir -p /results/golden && cp -r packages/core/testing/golden/. /results/golden/'
 step node.conformance node_tests node node.conformance test/conformance.test.ts
 [ "$mode" = smoke ] && exit 0
 
-# The golden set for this libseccomp on aarch64, recorded here (the host copies it back).
-step golden.record sh -c 'node --import tsx packages/core/scripts/golden.ts && mkdir -p /results/golden && cp -r packages/core/testing/golden/. /results/golden/'
 step node.node node_tests node node.node $(cd packages/node && ls test/*.test.ts | grep -v conformance)
 step bun.bun sh -c "cd packages/bun && $BIN/bun test --timeout=600000 --reporter=junit --reporter-outfile=$R/bun.bun.xml"
 step deno.deno sh -c "cd packages/deno && $BIN/deno test -A --no-check --unstable-sloppy-imports --junit-path=$R/deno.deno.xml test/"
