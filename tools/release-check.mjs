@@ -72,13 +72,15 @@ function copyCheckout(scratch) {
   return `  the working tree, ${files.length} files`;
 }
 
-/** @param {string} scratch @param {string} before @returns {string} the new version */
-function checkVersions(scratch, before) {
+/**
+ * What a versioned tree must hold: every public package at one version, a CHANGELOG section for
+ * it in each, and deno.json (its version and its npm:@seccomp/core pins) at the same version.
+ * @param {string} scratch @returns {string} that version
+ */
+function checkReleaseState(scratch) {
   const versions = PUBLIC.map((p) => readJson(join(scratch, 'packages', p, 'package.json')).version);
   const version = versions[0];
   if (!versions.every((v) => v === version)) throw new Error(`public packages at different versions: ${PUBLIC.map((p, i) => `${p} ${versions[i]}`).join(', ')}`);
-  if (version === before) throw new Error(`changeset version left the packages at ${before} (no changesets?)`);
-  if (before === FIRST_RELEASE.from && version !== FIRST_RELEASE.to) throw new Error(`the first release is ${version}, expected ${FIRST_RELEASE.to}`);
   for (const p of PUBLIC) {
     const log = join(scratch, 'packages', p, 'CHANGELOG.md');
     if (!existsSync(log) || !readFileSync(log, 'utf8').includes(`## ${version}`)) throw new Error(`${log} has no "## ${version}" section`);
@@ -86,7 +88,18 @@ function checkVersions(scratch, before) {
   const deno = readJson(join(scratch, 'packages/deno/deno.json'));
   const pins = Object.values(deno.imports).filter((t) => t.startsWith('npm:@seccomp/core@'));
   if (deno.version !== version || !pins.length || pins.some((t) => t.slice('npm:@seccomp/core@'.length).split('/')[0] !== version)) throw new Error(`deno.json did not follow: ${JSON.stringify({ version: deno.version, imports: deno.imports })}`);
-  const left = readdirSync(join(scratch, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  return version;
+}
+
+/** The changesets waiting in a tree. @param {string} dir */
+const pendingChangesets = (dir) => readdirSync(join(dir, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+
+/** @param {string} scratch @param {string} before @returns {string} the new version */
+function checkVersions(scratch, before) {
+  const version = checkReleaseState(scratch);
+  if (version === before) throw new Error(`changeset version left the packages at ${before} (no changesets?)`);
+  if (before === FIRST_RELEASE.from && version !== FIRST_RELEASE.to) throw new Error(`the first release is ${version}, expected ${FIRST_RELEASE.to}`);
+  const left = pendingChangesets(scratch);
   if (left.length) throw new Error(`changesets left unconsumed: ${left.join(', ')}`);
   const privates = ['benchmarks', ...readdirSync(join(scratch, 'examples')).map((d) => `examples/${d}`)].map((d) => `${d}/package.json`);
   for (const f of privates) {
@@ -120,7 +133,13 @@ async function main() {
     await step(`copy the checkout to ${scratch}`, () => copyCheckout(scratch));
     await step('pnpm install (offline, from the store)', () => void run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline', '--reporter=silent'], scratch));
     let version = '';
-    await step('pnpm changeset version', () => {
+    // Right after a release nothing waits: the tree as released must then hold together.
+    if (pendingChangesets(scratch).length === 0) {
+      await step('no changesets waiting: the released versions', () => {
+        version = checkReleaseState(scratch);
+        return `  ${PUBLIC.map((p) => `@seccomp/${p}`).join(', ')}: ${version}, CHANGELOG.md each, deno.json ${version}`;
+      });
+    } else await step('pnpm changeset version', () => {
       run('pnpm', ['--silent', 'changeset', 'version'], scratch);
       version = checkVersions(scratch, before);
       // node_modules' record of the workspace packages still says the old version, which
