@@ -10,7 +10,7 @@ test('@seccomp/bun exports core\'s public list and the bound API, nothing else',
 });
 
 test('the npm build exports the same', async () => {
-  const built = await import('../dist/index.js');
+  const built = await import(new URL('../dist/index.js', import.meta.url).href);
   expect(runtimeSurfaceProblems(built, core)).toEqual([]);
   expect(built.ProfileError).toBe(core.ProfileError);
 });

@@ -9,7 +9,7 @@ import { runtimeSurfaceProblems } from '@seccomp/core/testing';
 const require = createRequire(import.meta.url);
 
 test('@seccomp/node (ESM) exports core\'s public list and the bound API, nothing else', async () => {
-  const mod = await import('../dist/index.js');
+  const mod = await import(new URL('../dist/index.js', import.meta.url).href);
   assert.deepEqual(runtimeSurfaceProblems(mod, core), []);
   assert.equal(mod.ProfileError, core.ProfileError, 'one ProfileError class');
 });
