@@ -10,6 +10,10 @@ mode="${1:-smoke}"
 R=/results
 cd /repo || exit 1
 export UV_USE_IO_URING=0 CI=1
+# The official Node build and libseccomp 2.5.4, both staged by stage.sh (docs/aarch64.md).
+export PATH="/repo/.aarch64/node/bin:$PATH"
+export SECCOMP_LIBRARY_PATH=/repo/.aarch64/libseccomp/libseccomp.so.2
+system_libseccomp=/usr/lib/aarch64-linux-gnu/libseccomp.so.2
 BIN=/repo/node_modules/.bin
 REPORTER="--test-reporter=/repo/tools/totals-reporter.mjs --test-reporter-destination=stdout --test-reporter=junit"
 
@@ -26,8 +30,8 @@ step() { # id, then the command; its output goes to $R/<id>.log, its status to $
 
 env_report() {
   uname -a
-  echo "node $(node --version), bun $($BIN/bun --version), deno $($BIN/deno --version | head -1)"
-  echo "libseccomp $(dpkg-query -W -f='${Version}' libseccomp2), gcc $(gcc -dumpversion)"
+  echo "node $(node --version) ($(command -v node)), bun $($BIN/bun --version), deno $($BIN/deno --version | head -1)"
+  echo "libseccomp: the suites load $SECCOMP_LIBRARY_PATH (2.5.4, Debian 12); the system has $(dpkg-query -W -f='${Version}' libseccomp2); gcc $(gcc -dumpversion)"
   echo "cpus $(nproc), memory $(awk '/MemTotal/ {print $2 " kB"}' /proc/meminfo)"
   grep -E '^(Seccomp|NoNewPrivs)' /proc/self/status
 }
@@ -41,7 +45,9 @@ node_tests() { # package folder, result id, test files (relative to the package)
 step environment env_report
 # The full run records the golden set for this libseccomp on aarch64 first (one child, quick),
 # so every runtime's golden tests compare against it; the host copies it back.
-[ "$mode" = full ] && step golden.record sh -c 'node --import tsx packages/core/scripts/golden.ts && mkdir -p /results/golden && cp -r packages/core/testing/golden/. /results/golden/'
+[ "$mode" = full ] && step golden.record sh -c "node --import tsx packages/core/scripts/golden.ts &&
+  SECCOMP_LIBRARY_PATH=$system_libseccomp node --import tsx packages/core/scripts/golden.ts &&
+  mkdir -p $R/golden && cp -r packages/core/testing/golden/. $R/golden/"
 step node.conformance node_tests node node.conformance test/conformance.test.ts
 [ "$mode" = smoke ] && exit 0
 

