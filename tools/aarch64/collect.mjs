@@ -6,7 +6,7 @@
  * (tests/aarch64-results/). Exits 1 when a step failed, a run reported a failure or a run
  * that should have written JUnit wrote none.
  *
- *   node tools/aarch64/collect.mjs <results dir> [--out <dir>] [--golden]
+ *   node tools/aarch64/collect.mjs <results dir>... [--out <dir>] [--golden]
  *
  * --golden copies the golden set the guest recorded (libseccomp-<version>-aarch64/ and its
  * manifest entry) into packages/core/testing/golden/, when its fixtures are this checkout's.
@@ -15,27 +15,34 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { parseJUnit, totals } from '../junit.mjs';
 
-const [dir, ...rest] = process.argv.slice(2);
-if (!dir) throw new Error('usage: collect.mjs <results dir> [--out <dir>] [--golden]');
-const outIndex = rest.indexOf('--out');
-const out = outIndex >= 0 ? rest[outIndex + 1] : undefined;
+const argv = process.argv.slice(2);
+const outIndex = argv.indexOf('--out');
+const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
+const rest = argv.filter((_, i) => outIndex < 0 || (i !== outIndex && i !== outIndex + 1));
+// Several results folders (runs of different steps) read as one; a later one's step wins.
+const dirs = rest.filter((a) => !a.startsWith('--'));
+if (!dirs.length) throw new Error('usage: collect.mjs <results dir>... [--out <dir>] [--golden]');
+const dir = dirs[dirs.length - 1];
 const root = new URL('../../', import.meta.url).pathname;
 
-const stepsFile = join(dir, 'steps');
-const steps = existsSync(stepsFile)
-  ? readFileSync(stepsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => {
+const byId = new Map();
+for (const d of dirs) {
+  const stepsFile = join(d, 'steps');
+  if (!existsSync(stepsFile)) continue;
+  for (const l of readFileSync(stepsFile, 'utf8').trim().split('\n').filter(Boolean)) {
     const [id, rc, seconds] = l.split(' ');
-    return { id, rc: Number(rc), seconds: Number(seconds) };
-  })
-  : [];
+    byId.set(id, { id, rc: Number(rc), seconds: Number(seconds), dir: d });
+  }
+}
+const steps = [...byId.values()];
 const problems = [];
 if (!steps.length) problems.push('the guest ran no step (see the console log)');
 
 const rows = [];
 for (const s of steps) {
-  const xml = join(dir, `${s.id}.xml`);
+  const xml = join(s.dir, `${s.id}.xml`);
   const runtime = s.id.split('.')[0];
-  if (s.rc !== 0) problems.push(`${s.id}: exit ${s.rc} (log: ${join(dir, `${s.id}.log`)})`);
+  if (s.rc !== 0) problems.push(`${s.id}: exit ${s.rc} (log: ${join(s.dir, `${s.id}.log`)})`);
   if (!existsSync(xml)) {
     rows.push({ ...s, tests: '', pass: '', fail: '', skip: '' });
     continue;
@@ -49,29 +56,32 @@ for (const s of steps) {
 
 const header = '| step | exit | seconds | tests | pass | fail | skip |\n| --- | --- | --- | --- | --- | --- | --- |';
 const table = [header, ...rows.map((r) => `| ${r.id} | ${r.rc} | ${r.seconds} | ${r.tests} | ${r.pass} | ${r.fail} | ${r.skip} |`)].join('\n');
-console.log(`aarch64 results (${dir}):\n${table}`);
+console.log(`aarch64 results (${dirs.join(', ')}):\n${table}`);
 for (const p of problems) console.error(`aarch64: ${p}`);
 
 if (out) {
   mkdirSync(out, { recursive: true });
-  const env = existsSync(join(dir, 'environment.log')) ? readFileSync(join(dir, 'environment.log'), 'utf8').trim() : '';
+  const env = existsSync(join(dirs[0], 'environment.log')) ? readFileSync(join(dirs[0], 'environment.log'), 'utf8').trim() : '';
   const skips = rows.flatMap((r) => (r.skipped ?? []).map((s) => `- ${r.id}: ${s}`));
   writeFileSync(join(out, 'totals.md'), [
     '# aarch64 results', '',
-    'Written by `pnpm test:aarch64` (tools/aarch64/collect.mjs) from its last full run in the guest.', '',
+    'Written by `pnpm test:aarch64` (tools/aarch64/collect.mjs) from its last run in the guest.', '',
     '```', env, '```', '', table, '',
     skips.length ? `Skipped:\n\n${skips.join('\n')}` : 'Nothing skipped.', '',
     problems.length ? `Problems:\n\n${problems.map((p) => `- ${p}`).join('\n')}` : 'No failures.', '',
   ].join('\n'));
-  writeFileSync(join(out, 'totals.json'), `${JSON.stringify({ steps: rows.map(({ skipped, ...r }) => r), problems }, null, 2)}\n`);
-  for (const f of readdirSync(dir).filter((f) => f.endsWith('.xml'))) copyFileSync(join(dir, f), join(out, f));
-  if (existsSync(join(dir, 'measured.generated.aarch64.ts'))) copyFileSync(join(dir, 'measured.generated.aarch64.ts'), join(out, 'measured.generated.aarch64.ts'));
+  writeFileSync(join(out, 'totals.json'), `${JSON.stringify({ steps: rows.map(({ skipped, dir: _d, ...r }) => r), problems }, null, 2)}\n`);
+  for (const s of steps) if (existsSync(join(s.dir, `${s.id}.xml`))) copyFileSync(join(s.dir, `${s.id}.xml`), join(out, `${s.id}.xml`));
+  for (const d of dirs) {
+    const m = join(d, 'measured.generated.aarch64.ts');
+    if (existsSync(m)) copyFileSync(m, join(out, 'measured.generated.aarch64.ts'));
+  }
 }
 
 if (rest.includes('--golden')) copyGolden();
 
 function copyGolden() {
-  const from = join(dir, 'golden');
+  const from = join(dirs.find((d) => existsSync(join(d, 'golden', 'manifest.json'))) ?? dir, 'golden');
   const to = join(root, 'packages/core/testing/golden');
   if (!existsSync(join(from, 'manifest.json'))) return console.error('aarch64: the guest recorded no golden set');
   const guest = JSON.parse(readFileSync(join(from, 'manifest.json'), 'utf8'));

@@ -14,7 +14,7 @@ mount -t tmpfs tmpfs /run
 hostname aarch64-guest
 busybox ip link set lo up
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /results || echo "aarch64-guest: no results share"
-sh /repo/tools/aarch64/guest.sh $aarch64_args
+sh /repo/tools/aarch64/guest.sh $aarch64_args $aarch64_steps
 echo "aarch64-guest: guest.sh exit $?"
 sync
 umount /results

@@ -4,9 +4,12 @@
 # failure is visible while later steps still run. Node's conformance suite comes first.
 #
 #   guest.sh smoke   the environment report and Node's conformance suite
-#   guest.sh full    that, then every suite on Node, Bun and Deno, the golden recording,
-#                    the examples' self-tests, the cross-compiled lockdown and the presets
+#   guest.sh full    that, then the cross-compiled lockdown, arm32 compat, the presets, every
+#                    suite on Bun and Deno, the examples' self-tests, the rest of Node's and
+#                    core's tests (the golden recording comes first)
+#   guest.sh full a,b  only the steps named (after the environment report)
 mode="${1:-smoke}"
+only="${2:-}"
 R=/results
 cd /repo || exit 1
 export UV_USE_IO_URING=0 CI=1
@@ -41,24 +44,28 @@ node_tests() { # package folder, result id, test files (relative to the package)
   (cd "packages/$dir" && node --import tsx --test --test-concurrency=1 $REPORTER --test-reporter-destination="$R/$id.xml" "$@")
 }
 
+# Each step by name; `only` runs the ones named (run.sh --steps=a,b), in this order.
+wanted() { [ -z "$only" ] || case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+run_step() { wanted "$1" && step "$@"; return 0; }
+
 : >"$R/steps"
 step environment env_report
-# The full run records the golden set for this libseccomp on aarch64 first (one child, quick),
-# so every runtime's golden tests compare against it; the host copies it back.
-[ "$mode" = full ] && step golden.record sh -c "node --import tsx packages/core/scripts/golden.ts &&
+# The full run records the golden sets on aarch64 first (one child each, quick), so every
+# runtime's golden tests compare against them; the host copies them back.
+[ "$mode" != smoke ] && run_step golden.record sh -c "node --import tsx packages/core/scripts/golden.ts &&
   SECCOMP_LIBRARY_PATH=$system_libseccomp node --import tsx packages/core/scripts/golden.ts &&
   mkdir -p $R/golden && cp -r packages/core/testing/golden/. $R/golden/"
-step node.conformance node_tests node node.conformance test/conformance.test.ts
+run_step node.conformance node_tests node node.conformance test/conformance.test.ts
 [ "$mode" = smoke ] && exit 0
 
-step node.node node_tests node node.node $(cd packages/node && ls test/*.test.ts | grep -v conformance)
-step bun.bun sh -c "cd packages/bun && $BIN/bun test --timeout=600000 --reporter=junit --reporter-outfile=$R/bun.bun.xml"
-step deno.deno sh -c "cd packages/deno && $BIN/deno test -A --no-check --unstable-sloppy-imports --junit-path=$R/deno.deno.xml test/"
-step core.node node_tests core core.node test/*.test.ts
-step examples sh /repo/tools/aarch64/examples.sh
-step cross-lockdown node tools/aarch64/cross-check.mjs /repo/.aarch64/cross
-step arm32-compat node tools/aarch64/compat.mjs
+run_step cross-lockdown node tools/aarch64/cross-check.mjs /repo/.aarch64/cross
+run_step arm32-compat node tools/aarch64/compat.mjs
 # Presets measured as on x86_64 (strace while each runtime serves HTTP); the generated table is
 # copied out for the host to compare with x86_64's (docs/lockdown.md).
-step presets sh -c "node --import tsx packages/core/scripts/measure-presets.ts && cp packages/core/src/lockdown/measured.generated.ts $R/measured.generated.aarch64.ts"
+run_step presets sh -c "node --import tsx packages/core/scripts/measure-presets.ts && cp packages/core/src/lockdown/measured.generated.ts $R/measured.generated.aarch64.ts"
+run_step bun.bun sh -c "cd packages/bun && $BIN/bun test --timeout=600000 --reporter=junit --reporter-outfile=$R/bun.bun.xml"
+run_step deno.deno sh -c "cd packages/deno && $BIN/deno test -A --no-check --unstable-sloppy-imports --junit-path=$R/deno.deno.xml test/"
+run_step examples sh /repo/tools/aarch64/examples.sh
+run_step node.node node_tests node node.node $(cd packages/node && ls test/*.test.ts | grep -v conformance)
+run_step core.node node_tests core core.node test/*.test.ts
 exit 0

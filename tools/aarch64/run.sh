@@ -5,6 +5,7 @@
 #   pnpm test:aarch64            the full run (about 1–2 hours under TCG on 2 cores); writes the
 #                                summary to tests/aarch64-results/ and the golden set it recorded
 #   pnpm test:aarch64 --smoke    the environment report and Node's conformance suite (CI)
+#   pnpm test:aarch64 --steps=presets,arm32-compat   only those steps (names: tools/aarch64/guest.sh)
 #
 # Environment: SECCOMP_AARCH64_CACHE (default ~/.cache/seccomp-aarch64), SECCOMP_AARCH64_MIRROR,
 # AARCH64_SMP (default 2), AARCH64_MEM (default 4G), AARCH64_TIMEOUT (minutes).
@@ -14,11 +15,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/common.sh"
 mode=full
+steps=""
 for a in "$@"; do
   case "$a" in
     --smoke) mode=smoke ;;
     --full) mode=full ;;
-    *) echo "usage: pnpm test:aarch64 [--smoke|--full]" >&2; exit 2 ;;
+    --steps=*) steps="${a#--steps=}" ;;
+    *) echo "usage: pnpm test:aarch64 [--smoke|--full] [--steps=node.conformance,presets,…]" >&2; exit 2 ;;
   esac
 done
 need_host_tools
@@ -27,7 +30,7 @@ command -v pnpm >/dev/null || { log "pnpm is missing: npm install -g pnpm"; exit
 
 image="$("$here/image.sh")"
 repo_img="$("$here/stage.sh")"
-results="$AARCH64_CACHE/results-$mode"
+results="$AARCH64_CACHE/results-$mode${steps:+-steps}"
 rm -rf "$results" && mkdir -p "$results"
 timeout_min="${AARCH64_TIMEOUT:-$([ "$mode" = smoke ] && echo 40 || echo 240)}"
 
@@ -37,7 +40,7 @@ set +e
 nice -n 10 timeout "${timeout_min}m" qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on \
   -smp "${AARCH64_SMP:-2}" -m "${AARCH64_MEM:-4G}" -nographic -no-reboot \
   -kernel "$image/vmlinuz" -initrd "$image/initrd.gz" \
-  -append "console=ttyAMA0 panic=-1 quiet aarch64_run=/repo/tools/aarch64/guest-boot.sh aarch64_args=$mode" \
+  -append "console=ttyAMA0 panic=-1 quiet aarch64_run=/repo/tools/aarch64/guest-boot.sh aarch64_args=$mode${steps:+ aarch64_steps=$steps}" \
   -drive "file=$image/rootfs.img,format=raw,if=virtio,snapshot=on" \
   -drive "file=$repo_img,format=raw,if=virtio" \
   -virtfs "local,path=$results,mount_tag=results,security_model=none,id=results" \
@@ -48,5 +51,6 @@ log "the guest ran for $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) %
 [ "$qemu_rc" = 124 ] && log "timed out after $timeout_min min"
 
 args=("$results")
-[ "$mode" = full ] && args+=(--out "$root/tests/aarch64-results" --golden)
+[ "$mode" = full ] && [ -z "$steps" ] && args+=(--out "$root/tests/aarch64-results")
+[ "$mode" = full ] && args+=(--golden)
 node "$here/collect.mjs" "${args[@]}" && [ "$qemu_rc" = 0 ]
