@@ -42,7 +42,7 @@ const rows = [];
 for (const s of steps) {
   const xml = join(s.dir, `${s.id}.xml`);
   const runtime = s.id.split('.')[0];
-  if (s.rc !== 0) problems.push(`${s.id}: exit ${s.rc} (log: ${join(s.dir, `${s.id}.log`)})`);
+  if (s.rc !== 0) problems.push(`${s.id}: exit ${s.rc} (log: ${s.id}.log)`);
   if (!existsSync(xml)) {
     rows.push({ ...s, tests: '', pass: '', fail: '', skip: '' });
     continue;
@@ -71,7 +71,12 @@ if (out) {
     problems.length ? `Problems:\n\n${problems.map((p) => `- ${p}`).join('\n')}` : 'No failures.', '',
   ].join('\n'));
   writeFileSync(join(out, 'totals.json'), `${JSON.stringify({ steps: rows.map(({ skipped, dir: _d, ...r }) => r), problems }, null, 2)}\n`);
-  for (const s of steps) if (existsSync(join(s.dir, `${s.id}.xml`))) copyFileSync(join(s.dir, `${s.id}.xml`), join(out, `${s.id}.xml`));
+  // Each step's JUnit and its log (the checks without a test runner report there).
+  for (const s of steps) {
+    for (const ext of ['xml', 'log']) {
+      if (existsSync(join(s.dir, `${s.id}.${ext}`))) copyFileSync(join(s.dir, `${s.id}.${ext}`), join(out, `${s.id}.${ext}`));
+    }
+  }
   for (const d of dirs) {
     const m = join(d, 'measured.generated.aarch64.ts');
     if (existsSync(m)) copyFileSync(m, join(out, 'measured.generated.aarch64.ts'));
