@@ -2,11 +2,10 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { CString, ptr, toArrayBuffer, type Pointer } from 'bun:ffi';
 import {
-  assembleLibrary, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+  assembleLibrary, LIBC, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+  type SymbolBinder,
 } from '@seccomp/core/lockdown';
 import { binder } from './ffi.js';
-
-const LIBC = 'libc.so.6';
 
 /** bun:ffi pointers are plain numbers (user-space addresses fit in 53 bits); NULL is null or 0. */
 const asPointer = (pointer: unknown) => pointer as Pointer;
@@ -57,10 +56,12 @@ const memory: MemoryOps = {
   readCString: (pointer) => (pointer === null || pointer === 0 ? null : String(new CString(asPointer(pointer)))),
 };
 
+function openSeccomp(): { bind: SymbolBinder; path: string } {
+  return openLibseccomp('bun', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), binder);
+}
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
-  const candidates = libraryCandidates(process.env.SECCOMP_LIBRARY_PATH);
-  const seccomp = options.seccomp ?? true ? openLibseccomp('bun', candidates, binder) : undefined;
-  return assembleLibrary(openLibc(), seccomp, memory);
+  return assembleLibrary(openLibc(), (options.seccomp ?? true) ? openSeccomp() : undefined, memory);
 }
 
 export const bunBackend: SeccompBackend = {

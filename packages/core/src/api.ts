@@ -4,7 +4,7 @@
  */
 import { Action, type Action as ActionT } from './actions.js';
 import type { SeccompBackend } from './backend.js';
-import { check, ProfileError } from './errors.js';
+import { ProfileError } from './errors.js';
 import { SyscallFilter as BaseFilter, type FilterOptions } from './filter.js';
 import { formatVersion, type Capabilities, type LibraryVersion } from './library.js';
 import { LIBSECCOMP_ARCH_SINCE, libseccompArchRefusal } from './libseccomp-arches.js';

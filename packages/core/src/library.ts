@@ -63,7 +63,8 @@ export interface OpenedLibc {
   errnoWord: Int32Array;
 }
 
-const LIBC = 'libc.so.6';
+/** The C library every backend opens (glibc's soname). */
+export const LIBC = 'libc.so.6';
 
 /**
  * A NativeLibrary from what a backend opened: libc, libseccomp when wanted, and the

@@ -1,12 +1,11 @@
 /** The Deno backend: libseccomp and libc through Deno.dlopen, plus the host operations core needs. */
 import {
-  assembleLibrary, libcFileOps, libraryCandidates, openLibseccomp, SeccompUnavailableError, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+  assembleLibrary, LIBC, libcFileOps, libraryCandidates, openLibseccomp, SeccompUnavailableError, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
   type SymbolBinder,
 } from '@seccomp/core/lockdown';
 import { deno, isPermissionError, withPermission, type DenoApi, type DenoPointer } from './deno-api.ts';
 import { binder } from './ffi.ts';
 
-const LIBC = 'libc.so.6';
 const ENV_VAR = 'SECCOMP_LIBRARY_PATH';
 
 function ffiRefused(op: string, err: unknown): SeccompUnavailableError {
@@ -81,7 +80,7 @@ function memoryOps(d: DenoApi): MemoryOps {
 
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
   const d = deno();
-  return assembleLibrary(openLibc(d), options.seccomp ?? true ? openSeccomp(d) : undefined, memoryOps(d));
+  return assembleLibrary(openLibc(d), (options.seccomp ?? true) ? openSeccomp(d) : undefined, memoryOps(d));
 }
 
 /**

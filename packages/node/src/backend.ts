@@ -1,11 +1,10 @@
 /** The Node backend: libseccomp and libc through koffi, plus the host operations core needs. */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import {
-  assembleLibrary, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+  assembleLibrary, LIBC, libraryCandidates, nodeStyleHost, openLibseccomp, type MemoryOps, type NativeLibrary, type OpenedLibc, type SeccompBackend,
+  type SymbolBinder,
 } from '@seccomp/core/lockdown';
 import { binder, koffi } from './ffi.js';
-
-const LIBC = 'libc.so.6';
 
 /**
  * libc, opened and bound once per thread (a worker has its own module instance): the
@@ -38,10 +37,12 @@ const memory: MemoryOps = {
   readCString: (pointer) => (pointer === null ? null : (koffi.decode(pointer as bigint, 'char', -1) as string)),
 };
 
+function openSeccomp(): { bind: SymbolBinder; path: string } {
+  return openLibseccomp('node', libraryCandidates(process.env.SECCOMP_LIBRARY_PATH), (path) => binder(koffi.load(path)));
+}
+
 function open(options: { seccomp?: boolean } = {}): NativeLibrary {
-  const candidates = libraryCandidates(process.env.SECCOMP_LIBRARY_PATH);
-  const seccomp = options.seccomp ?? true ? openLibseccomp('node', candidates, (path) => binder(koffi.load(path))) : undefined;
-  return assembleLibrary(openLibc(), seccomp, memory);
+  return assembleLibrary(openLibc(), (options.seccomp ?? true) ? openSeccomp() : undefined, memory);
 }
 
 export const nodeBackend: SeccompBackend = {

@@ -4,7 +4,7 @@
  * about what the kernel would do, not about how the JSON reads.
  */
 import {
-  Action, decodeBpf, findRuleConflicts, formatAction, nativeArch, prepare, syscallNames, archInfo,
+  decodeBpf, findRuleConflicts, formatAction, nativeArch, prepare, syscallNames, archInfo,
   type ArchName, type Profile, type Rule,
 } from '@seccomp/node';
 import { conflictMessage } from '@seccomp/core/internal';

@@ -22,7 +22,7 @@ export type { ProcessStatus, ThreadStatus, SeccompMode } from '../status.js';
 // Plumbing for the runtime packages' backends (not for applications).
 export { nodeStyleHost, type HostOps, type NativeLibrary, type NodeStyleApis, type RuntimeName, type SeccompBackend } from '../backend.js';
 export {
-  assembleLibrary, bindOnce, lazySymbols, libraryCandidates, libraryLoadError, openLibseccomp, type MemoryOps, type OpenedLibc, type SymbolBinder,
+  assembleLibrary, bindOnce, LIBC, lazySymbols, libraryCandidates, libraryLoadError, openLibseccomp, type MemoryOps, type OpenedLibc, type SymbolBinder,
 } from '../library.js';
 export { cSymbol, SYMBOLS, SYMBOL_NAMES, type BoundSymbols, type ParamKind, type ResultKind, type SymbolName } from '../symbols.js';
 export { libcFileOps } from '../libcfiles.js';
