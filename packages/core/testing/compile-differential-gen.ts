@@ -10,6 +10,7 @@ import {
   Action, arg, arg32, ARCHES, formatAction, resolveSyscall, syscallNames, X32_SYSCALL_BIT,
   type ArchName, type Condition, type Profile, type Rule,
 } from '../src/internal.js';
+import { NATIVE } from './compile-differential-libseccomp.js';
 
 export type Rng = () => number;
 
@@ -142,8 +143,8 @@ export const WIDE: Shape = { arches: wideArches, name: wideName, maxArg: 5, refu
 function syscallsFor(r: Rng, shape: Shape): (string | number)[] {
   return [...new Set(Array.from({ length: 1 + int(r, 3) }, () => {
     const name = shape.name(r);
-    // Sometimes a number: the native (x86_64) syscall, translated to other arches by name.
-    const nr = resolveSyscall(name, 'x86_64');
+    // Sometimes a number: the native syscall, translated to other arches by name.
+    const nr = resolveSyscall(name, NATIVE);
     return r() < 0.15 && nr >= 0 ? nr : name;
   }))];
 }

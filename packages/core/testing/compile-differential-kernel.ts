@@ -1,5 +1,6 @@
 /**
- * The kernel's opinion on a sample of random x86_64 profiles: the compiler's program runs
+ * The kernel's opinion on a sample of random profiles for this machine's arch (x86_64 or
+ * aarch64, with their neighbours): the compiler's program runs
  * in a child of the runtime under test and the child makes the calls for real; the kernel's
  * verdict must be the emulator's on the same program (and, through the differential, libseccomp's).
  *
@@ -13,41 +14,68 @@
  * child makes every one of them with no filter at all (and a faulty guard would let them run):
  * the process's own ids and scheduling queries, dup (a spare descriptor at worst), close and
  * fcntl on a descriptor that cannot be open (the low word of the first argument is at least
- * 0x10000), -1, numbers no x86_64 kernel has, and the x32 forms of all of these. That is the
- * rule that leaves every other syscall out.
+ * 0x10000), -1, numbers no kernel of the arch has, and on x86_64 the x32 forms of all of
+ * these. That is the rule that leaves every other syscall out.
  */
 import {
-  BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, emulate, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt, syscallName,
+  ARCHES, BPF_ABS, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_W, emulate, encodeBpf, jump, prepare, resolveSyscall, runPrepared, stmt, syscallName,
   type ArchName, type Condition, type Profile, type SockFilter,
 } from '../src/internal.js';
+import { NATIVE } from './compile-differential-libseccomp.js';
 import type { CompiledProgram } from '../src/compile/index.js';
 import { conditionEdges } from './compile-differential-edges.js';
 import { pick, value, type Call, type Rng, type Shape } from './compile-differential-gen.js';
 import { probeProgram, decodeProbeErrno } from './probe.js';
 
-const AUDIT_X86_64 = 0xc000003e;
 const X32_BIT = 0x40000000;
 const U32 = 0xffffffffn;
 /** The lowest descriptor number that cannot be open here (RLIMIT_NOFILE is far below it). */
 const NEVER_OPEN = 0x10000n;
 
-/** Calls that only read the caller's state. */
+/** Calls that only read the caller's state (getpgrp is x86_64's only: aarch64 has getpgid). */
 const QUERIES = [
   'getpid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'gettid', 'getpgrp', 'sched_yield',
   'getpgid', 'getsid', 'getpriority', 'sched_getscheduler', 'sched_get_priority_max', 'sched_get_priority_min',
 ];
 /** Calls on a descriptor: dup makes at most a spare one; close and fcntl get one that cannot be open. */
 const ON_FD = ['dup', 'close', 'fcntl'];
-export const KERNEL_SAFE: readonly string[] = [...QUERIES, ...ON_FD];
 const NEEDS_BAD_FD = new Set(['close', 'fcntl']);
 
-/** Profiles for the sample: x86_64 with its x32 and x86 neighbours, rules mostly on the safe calls. */
+/**
+ * Where the sample runs: the ABIs a process there can call with (the second drawn 3 times in
+ * 10), and the arch sets of the profiles — the native arch with the ones its kernels run beside
+ * it, alone, in both orders, and without it (so the bad-arch action is reached too).
+ */
+interface KernelHost { abis: readonly ArchName[]; arches: readonly (readonly ArchName[])[] }
+const HOSTS: Partial<Record<ArchName, KernelHost>> = {
+  x86_64: { abis: ['x86_64', 'x32'], arches: [[], ['x86_64'], ['x86_64', 'x32'], ['x32', 'x86_64'], ['x86_64', 'x86', 'x32'], ['x86_64', 'aarch64'], ['x32']] },
+  aarch64: { abis: ['aarch64'], arches: [[], ['aarch64'], ['aarch64', 'arm'], ['arm', 'aarch64'], ['aarch64', 'x86_64'], ['arm']] },
+};
+
+/** Whether the kernel sample can run on `arch` (the arches above). */
+export const kernelSampleRunsOn = (arch: string): boolean => Object.hasOwn(HOSTS, arch);
+
+const HOST: KernelHost = HOSTS[NATIVE] ?? HOSTS.x86_64!;
+const AUDIT = ARCHES[NATIVE].auditArch;
+const exists = (name: string, arch: ArchName): boolean => {
+  try {
+    return resolveSyscall(name, arch) >= 0;
+  } catch {
+    return false;
+  }
+};
+export const KERNEL_SAFE: readonly string[] = [...QUERIES, ...ON_FD].filter((n) => exists(n, NATIVE));
+
+/** Profiles for the sample: the native arch and its neighbours, rules mostly on the safe calls. */
 export const KERNEL_SHAPE: Shape = {
-  arches: (r) => [...pick(r, [[], ['x86_64'], ['x86_64', 'x32'], ['x32', 'x86_64'], ['x86_64', 'x86', 'x32'], ['x86_64', 'aarch64'], ['x32']] as ArchName[][])],
+  arches: (r) => [...pick(r, HOST.arches)],
   name: (r) => (r() < 0.9 ? pick(r, KERNEL_SAFE) : pick(r, ['read', 'openat', 'mmap', 'futex'])),
   maxArg: 4,
   refusable: false,
 };
+
+/** The ABI a call is made with: the native one, or (x86_64) x32 three times in ten. */
+const abiOf = (r: Rng): ArchName => (HOST.abis.length > 1 && r() < 0.3 ? HOST.abis[1]! : HOST.abis[0]!);
 
 /** A descriptor argument that cannot be open: the kernel reads the low word only. */
 function badFd(v: bigint): bigint {
@@ -57,34 +85,34 @@ function badFd(v: bigint): bigint {
 function safeNr(r: Rng): { nr: number; name?: string } {
   const roll = r();
   if (roll < 0.06) return { nr: 0xffffffff };
-  // No x86_64 kernel has these (its table ends below 600; x32's legacy numbers below 0x40000220).
+  // No kernel has these (x86_64's and aarch64's tables end below 600; x32's legacy numbers
+  // below 0x40000220; on aarch64 bit 30 makes just another number it lacks).
   if (roll < 0.12) return { nr: ((r() < 0.5 ? 0 : X32_BIT) + 1000 + Math.floor(r() * 1000)) >>> 0 };
   const name = pick(r, KERNEL_SAFE);
-  const abi: ArchName = roll < 0.3 ? 'x32' : 'x86_64';
-  return { nr: resolveSyscall(name, abi) >>> 0, name };
+  return { nr: resolveSyscall(name, abiOf(r)) >>> 0, name };
 }
 
 /** A rule of the profile on a safe call, to aim a call at: its name, and its conditions. */
 function aimAt(r: Rng, profile: Profile): { name: string; conditions: readonly Condition[] } | undefined {
   const aims = profile.rules.flatMap((rule) => rule.syscalls.flatMap((s) => {
-    const name = typeof s === 'number' ? syscallName(s, 'x86_64') : s;
+    const name = typeof s === 'number' ? syscallName(s, NATIVE) : s;
     return name && KERNEL_SAFE.includes(name) && rule.conditions?.length ? [{ name, conditions: rule.conditions }] : [];
   }));
   return aims.length ? pick(r, aims) : undefined;
 }
 
 /**
- * A safe call on x86_64 (x32 numbers carry bit 30), with the marker as its sixth argument.
+ * A safe call on the native arch (x32 numbers carry bit 30), with the marker as its sixth argument.
  * Half of them aim at a rule of the profile: its syscall, with each argument it tests on an
  * edge of the test (so rules, not only defaults, decide).
  */
 export function kernelCall(r: Rng, marker: bigint, profile: Profile): Call {
   const aim = r() < 0.5 ? aimAt(r, profile) : undefined;
-  const { nr, name } = aim ? { nr: resolveSyscall(aim.name, r() < 0.3 ? 'x32' : 'x86_64') >>> 0, name: aim.name } : safeNr(r);
+  const { nr, name } = aim ? { nr: resolveSyscall(aim.name, abiOf(r)) >>> 0, name: aim.name } : safeNr(r);
   const args = Array.from({ length: 5 }, () => value(r));
   for (const c of aim?.conditions ?? []) if (c.arg < 5) args[c.arg] = pick(r, conditionEdges(c));
   if (name && NEEDS_BAD_FD.has(name)) args[0] = badFd(args[0]!);
-  return { arch: 'x86_64', nr, args: [...args, marker] };
+  return { arch: NATIVE, nr, args: [...args, marker] };
 }
 
 export interface ProbeCall {
@@ -97,7 +125,7 @@ export interface ProbeCall {
 export interface KernelPlan {
   where: string;
   profile: Profile;
-  /** The probe around the compiler's program, x86_64 byte order. */
+  /** The probe around the compiler's program, little-endian (x86_64, aarch64). */
   bpf: number[];
   spare: Record<string, number>;
   calls: ProbeCall[];
@@ -131,7 +159,7 @@ export function markerGuard(probe: readonly SockFilter[], marker: bigint): SockF
 }
 
 export function kernelPlan(where: string, profile: Profile, ours: CompiledProgram, calls: readonly Call[], marker: bigint): KernelPlan {
-  const probe = probeProgram(ours.program, calls.map((c) => c.nr), AUDIT_X86_64);
+  const probe = probeProgram(ours.program, calls.map((c) => c.nr), AUDIT);
   const program = markerGuard(probe.program, marker);
   const mine = prepare(ours.program, 'little');
   return {
@@ -140,7 +168,7 @@ export function kernelPlan(where: string, profile: Profile, ours: CompiledProgra
     bpf: Array.from(encodeBpf(program, 'little')),
     spare: probe.spare,
     calls: calls.map(toProbeCall),
-    expected: calls.map((c) => runPrepared(mine, c.nr, AUDIT_X86_64, c.args) >>> 0),
+    expected: calls.map((c) => runPrepared(mine, c.nr, AUDIT, c.args) >>> 0),
     sources: calls.map((c) => {
       const source = ours.provenance.get(emulate(mine, { arch: c.arch, syscall: c.nr, args: c.args }).path.at(-1)!);
       return typeof source === 'number' ? 'rule' : source ?? 'default';

@@ -9,7 +9,7 @@
  * because a loop inside FFI cannot be interrupted.
  */
 import {
-  Action, ARCHES, isMultiplexedName, resolveSyscall, syscallName, type Action as ActionT,
+  Action, ARCHES, isMultiplexedName, nativeArch, resolveSyscall, syscallName, type Action as ActionT,
   type ArchName, type Condition, type Profile,
 } from '../src/internal.js';
 import type { LockdownOptions } from '../src/lockdown/options.js';
@@ -39,8 +39,11 @@ export interface LibseccompSide {
   libraryVersion(): { text: string };
 }
 
-/** The arch libseccomp builds on here, and whose numbers rule numbers are. */
-export const NATIVE: ArchName = 'x86_64';
+/**
+ * The arch libseccomp builds on here, and whose numbers rule numbers are: this process's own
+ * (the differential runs in the runtime under test, the same process as its libseccomp).
+ */
+export const NATIVE: ArchName = nativeArch();
 
 /**
  * libseccomp holds arches of one byte order: for a profile of the other order the native

@@ -91,14 +91,14 @@ function optionsOf(preset: string, variant: LockdownOptions & { label: string })
   return { ...options, preset: preset as LockdownOptions['preset'] };
 }
 
-/** lockdown()'s two programs on x86_64, from compileLockdown() with each compiler. */
+/** lockdown()'s two programs on this machine's arch, from compileLockdown() with each compiler. */
 function nativeLockdown(side: LibseccompSide, preset: string, variant: LockdownOptions & { label: string }): PresetCase[] {
   const options = optionsOf(preset, variant);
   const theirs = decodeLockdownBpf(side.compileLockdown({ ...options, via: 'libseccomp' }));
   const ours = decodeLockdownBpf(side.compileLockdown({ ...options, via: 'typescript' }));
   const plan = planLockdown(resolveLockdownOptions(options, 'node'), NATIVE);
   return [plan.argumentFilter, plan.mainFilter].map((profile, i) => ({
-    name: `lockdown ${preset} (${variant.label}) ${i ? 'main' : 'argument'} filter [x86_64]`,
+    name: `lockdown ${preset} (${variant.label}) ${i ? 'main' : 'argument'} filter [${NATIVE}]`,
     profile,
     ours: ours.programs[i]!,
     theirs: theirs.programs[i]!,
@@ -122,11 +122,14 @@ function foreignLockdown(side: LibseccompSide, preset: string, variant: Lockdown
   });
 }
 
+/** The other arch lockdown() is checked on: aarch64 from anywhere else, x86_64 from aarch64. */
+const FOREIGN: ArchName = NATIVE === 'aarch64' ? 'x86_64' : 'aarch64';
+
 export function lockdownCases(side: LibseccompSide): PresetCases {
   const out: PresetCases = { cases: [], refused: [], dropped: [] };
   for (const preset of PRESETS) {
     for (const variant of VARIANTS) {
-      out.cases.push(...nativeLockdown(side, preset, variant), ...foreignLockdown(side, preset, variant, 'aarch64', out.dropped));
+      out.cases.push(...nativeLockdown(side, preset, variant), ...foreignLockdown(side, preset, variant, FOREIGN, out.dropped));
     }
   }
   out.dropped = [...new Set(out.dropped)];

@@ -5,7 +5,8 @@
  *  1. Random profiles (compile-differential-gen.ts) until SECCOMP_DIFF_PROFILES (10,000) were
  *     compiled by both and compared, each with random calls through both programs (emulated).
  *     Refusals are counted by reason and do not count; a refusal is a CompileError or a bug.
- *  2. A sample of random x86_64 profiles run by the kernel, in children of the runtime.
+ *  2. A sample of random profiles for this machine's arch (x86_64 or aarch64) run by the
+ *     kernel, in children of the runtime.
  *  3. Docker's default and lockdown's filters for every preset: every number, every edge.
  *
  * The seed (SECCOMP_DIFF_SEED) is printed; a failure names the profile's index in its stream.
@@ -15,7 +16,7 @@ import { runChild, type ChildCommand, type ChildOutcome } from './harness.js';
 import type { TestFn } from './suite-types.js';
 import { compareAtEdges } from './compile-differential-edges.js';
 import { randomProfile, rng } from './compile-differential-gen.js';
-import { KERNEL_SHAPE, kernelCall, kernelPlan, kernelVerdict, marker, PROBE_CODES_FROM, type KernelPlan, type ProbeCall } from './compile-differential-kernel.js';
+import { KERNEL_SHAPE, kernelCall, kernelPlan, kernelSampleRunsOn, kernelVerdict, marker, PROBE_CODES_FROM, type KernelPlan, type ProbeCall } from './compile-differential-kernel.js';
 import type { LibseccompSide } from './compile-differential-libseccomp.js';
 import { boundToPid, dockerCases, lockdownCases, type PresetCase } from './compile-differential-presets.js';
 import { checkProfile, emptyStats, runRandomDifferential, show, type DiffStats } from './compile-differential-random.js';
@@ -25,7 +26,7 @@ export type { LibseccompSide, LibseccompFilter } from './compile-differential-li
 export interface CompileDifferentialAdapter {
   runtime: 'node' | 'bun' | 'deno';
   test: TestFn;
-  /** Registers a test as skipped, with the reason (the kernel sample off x86_64). */
+  /** Registers a test as skipped, with the reason (the kernel sample off x86_64 and aarch64). */
   skip?: (name: string, reason: string) => void;
   /** The machine's arch as libseccomp names it. */
   arch: string;
@@ -181,8 +182,8 @@ export function defineCompileDifferential(a: CompileDifferentialAdapter): void {
     console.log(summary(a.runtime, s, stats, performance.now() - started));
     assert.ok(stats.compared >= s.profiles);
   });
-  const kernelName = 'the kernel gives the emulator\'s verdict on a sample of x86_64 profiles (children of this runtime)';
-  if (a.arch === 'x86_64') t(kernelName, () => kernelCheck(a, s));
-  else a.skip?.(`[${a.runtime}] compiler differential: ${kernelName}`, 'the sample makes x86_64 calls');
+  const kernelName = `the kernel gives the emulator's verdict on a sample of ${a.arch} profiles (children of this runtime)`;
+  if (kernelSampleRunsOn(a.arch)) t(kernelName, () => kernelCheck(a, s));
+  else a.skip?.(`[${a.runtime}] compiler differential: ${kernelName}`, 'the sample is written for x86_64 and aarch64 calls');
   t("Docker's default and every lockdown preset: same verdict for every syscall number at every condition's edges", async () => presetCheck(a));
 }

@@ -96,6 +96,8 @@ export function defineCorpusTests(t: Define, run: Run, arch: string): void {
     assert.deepEqual(disagreements, []);
     for (const u of plans.unsampled) assert.ok(u.reason.length > 0, u.id);
     assert.equal(plans.plans.length + plans.unsampled.length, 43);
+    // Floors per host arch (measured: x86_64 25+ entries, aarch64 24 entries and 356 calls).
     if (arch === 'x86_64') assert.ok(plans.plans.length >= 25 && calls >= 600, `sampled ${plans.plans.length} entries, ${calls} calls`);
+    if (arch === 'aarch64') assert.ok(plans.plans.length >= 20 && calls >= 300, `sampled ${plans.plans.length} entries, ${calls} calls`);
   });
 }
