@@ -362,10 +362,11 @@ export const SCENARIOS: Record<string, Scenario> = {
    * Many failing calls under a filter that answers with an errno nothing else uses (1234):
    * rawSyscall (syscall(2)), loadBpf (seccomp(2)) and strictMode (prctl). Every errno read
    * must be 1234; any other number is the runtime overwriting errno between a call and the
-   * read (a garbage collection's futex wait leaves EAGAIN). Each path runs until its count
-   * or its share of the time is used up.
+   * read (a garbage collection's futex wait leaves EAGAIN). Each path runs at least its
+   * `floor` of calls, then on until its count or its share of the time is used up: a slow
+   * machine (an emulated CPU) takes longer, it does not check less.
    */
-  errnoStress(api, { calls, loadBpfCalls, prctlCalls, ms }: { calls: number; loadBpfCalls: number; prctlCalls: number; ms: number }) {
+  errnoStress(api, { calls, loadBpfCalls, prctlCalls, ms, floor }: { calls: number; loadBpfCalls: number; prctlCalls: number; ms: number; floor: [number, number, number] }) {
     const ERRNO = 1234;
     const PR_SET_SECCOMP = 22;
     const SECCOMP_SET_MODE_FILTER = 1;
@@ -392,16 +393,16 @@ export const SCENARIOS: Record<string, Scenario> = {
       }
     };
     const start = performance.now();
-    const loop = (count: number, share: number, once: () => void) => {
+    const loop = (least: number, count: number, share: number, once: () => void) => {
       const until = start + ms * share;
       let i = 0;
-      for (; i < count && (i & 1023 || performance.now() < until); i++) once();
+      for (; i < count && (i < least || i & 1023 || performance.now() < until); i++) once();
       return i;
     };
     const done = {
-      rawSyscall: loop(calls, 0.6, () => seen('rawSyscall', api.rawSyscall('getppid').errno)),
-      loadBpf: loop(loadBpfCalls, 0.8, () => thrown('loadBpf', () => api.loadBpf(program, { noNewPrivs: false }))),
-      strictMode: loop(prctlCalls, 1, () => thrown('strictMode', () => api.strictMode())),
+      rawSyscall: loop(floor[0], calls, 0.6, () => seen('rawSyscall', api.rawSyscall('getppid').errno)),
+      loadBpf: loop(floor[1], loadBpfCalls, 0.8, () => thrown('loadBpf', () => api.loadBpf(program, { noNewPrivs: false }))),
+      strictMode: loop(floor[2], prctlCalls, 1, () => thrown('strictMode', () => api.strictMode())),
     };
     return { done, wrong };
   },
