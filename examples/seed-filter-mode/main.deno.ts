@@ -6,11 +6,16 @@
 // /proc/<pid> to nothing less). One program alone:
 //   deno run --allow-ffi --allow-env=SECCOMP_LIBRARY_PATH examples/seed-filter-mode/main.deno.ts killProcess
 import { fileURLToPath } from 'node:url';
-import { Action, arg, rawSyscall, SyscallFilter } from '@seccomp/deno';
+import { Action, arg, rawSyscall, resolveSyscall, SyscallFilter } from '@seccomp/deno';
 import { describe, runChild } from '../shared/child.mjs';
 
 /** What each child, the program proper, is given: libseccomp through FFI, nothing else. */
 const CHILD_PERMISSIONS = ['--allow-ffi', '--allow-env=SECCOMP_LIBRARY_PATH'];
+
+// aarch64 (like riscv64) has no dup2: there the C library's dup2(old, new) is dup3(old, new, 0),
+// so the seed's program makes, and its filter names, dup3 with a zero third argument.
+const DUP = resolveSyscall('dup2') >= 0 ? 'dup2' : 'dup3';
+const dup = (from: number, to: number) => (DUP === 'dup2' ? rawSyscall(DUP, from, to) : rawSyscall(DUP, from, to, 0));
 
 // Only write(2) is allowed once the filter is in: print with a raw write, nothing buffered.
 function say(text: string): void {
@@ -25,12 +30,12 @@ function seed(defaultAction: Action): void {
   filter.addRule(Action.allow, 'exit');
   filter.addRule(Action.allow, 'read');
   filter.addRule(Action.allow, 'write');
-  filter.addRule(Action.allow, 'dup2', arg(0).eq(1), arg(1).eq(2)); // only dup2(1, 2)
+  filter.addRule(Action.allow, DUP, arg(0).eq(1), arg(1).eq(2)); // only dup2(1, 2)
   filter.load(); // TSYNC: Deno's tokio and V8 threads are filtered too
   say("step 2: only 'write' and dup2(1, 2) syscalls");
-  rawSyscall('dup2', 1, 2); // redirect stderr to stdout: allowed
+  dup(1, 2); // redirect stderr to stdout: allowed
   say('step 3: stderr redirected to stdout');
-  rawSyscall('dup2', 2, 42); // any other dup2: the default action
+  dup(2, 42); // any other dup2: the default action
   say('step 4: !! YOU SHOULD NOT SEE ME !!');
 }
 

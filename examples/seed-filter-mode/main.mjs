@@ -1,8 +1,13 @@
 // The seed guide's second program, seccomp-BPF through libseccomp, in Node.js.
 // Run: node examples/seed-filter-mode/main.mjs
 import { fileURLToPath } from 'node:url';
-import { Action, arg, rawSyscall, SyscallFilter } from '@seccomp/node';
+import { Action, arg, rawSyscall, resolveSyscall, SyscallFilter } from '@seccomp/node';
 import { describe, runChild } from '../shared/child.mjs';
+
+// aarch64 (like riscv64) has no dup2: there the C library's dup2(old, new) is dup3(old, new, 0),
+// so the seed's program makes, and its filter names, dup3 with a zero third argument.
+const DUP = resolveSyscall('dup2') >= 0 ? 'dup2' : 'dup3';
+const dup = (from, to) => (DUP === 'dup2' ? rawSyscall(DUP, from, to) : rawSyscall(DUP, from, to, 0));
 
 const say = (text) => rawSyscall('write', 1, new TextEncoder().encode(`${text}\n`), Buffer.byteLength(text) + 1);
 
@@ -13,12 +18,12 @@ function seed(defaultAction) {
   filter.addRule(Action.allow, 'exit');
   filter.addRule(Action.allow, 'read');
   filter.addRule(Action.allow, 'write');
-  filter.addRule(Action.allow, 'dup2', arg(0).eq(1), arg(1).eq(2)); // only dup2(1, 2)
+  filter.addRule(Action.allow, DUP, arg(0).eq(1), arg(1).eq(2)); // only dup2(1, 2)
   filter.load();
   say("step 2: only 'write' and dup2(1, 2) syscalls");
-  rawSyscall('dup2', 1, 2); // redirect stderr to stdout: allowed
+  dup(1, 2); // redirect stderr to stdout: allowed
   say('step 3: stderr redirected to stdout');
-  rawSyscall('dup2', 2, 42); // any other dup2: the default action
+  dup(2, 42); // any other dup2: the default action
   say('step 4: !! YOU SHOULD NOT SEE ME !!');
 }
 

@@ -18,16 +18,30 @@ function threadStates(pid) {
 /**
  * Starts `<this runtime> [...runtimeArgs] <script> <mode>` (node, bun, or deno with
  * `run` and its permission flags), echoes its output, and resolves with how it ended.
+ *
+ * A child is called hung when it has not exited `hangAfterMs` after its first line (step 1,
+ * printed before any filter). On a slow machine (an emulated CPU) loading libseccomp and the
+ * filter after that line is slow too, so the wait is at least twice the time the runtime took
+ * to print it; a child that prints nothing in a minute is hung as well.
  */
 export function runChild(script, mode, { hangAfterMs = 1500, runtimeArgs = [] } = {}) {
   return new Promise((resolve) => {
+    const started = Date.now();
     const child = spawn(process.execPath, [...runtimeArgs, script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
-    child.stdout.on('data', (d) => process.stdout.write(`    ${String(d).trimEnd().replace(/\n/g, '\n    ')}\n`));
     let hung;
-    const timer = setTimeout(() => {
+    const giveUp = () => {
       hung = threadStates(child.pid);
       child.kill('SIGKILL');
-    }, hangAfterMs);
+    };
+    let timer = setTimeout(giveUp, 60_000);
+    let first = true;
+    child.stdout.on('data', (d) => {
+      process.stdout.write(`    ${String(d).trimEnd().replace(/\n/g, '\n    ')}\n`);
+      if (!first) return;
+      first = false;
+      clearTimeout(timer);
+      timer = setTimeout(giveUp, Math.max(hangAfterMs, 2 * (Date.now() - started)));
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, hung, pid: child.pid });
