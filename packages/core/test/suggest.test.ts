@@ -44,7 +44,8 @@ test('10,000 unknown names near the candidates\' length are suggested in linear 
   suggest('warm', SYSCALL_NAMES);
   const small = timeOf(() => names(1250).forEach((w) => suggest(w, SYSCALL_NAMES, { max: 3 })));
   const large = timeOf(() => names(10_000).forEach((w) => suggest(w, SYSCALL_NAMES, { max: 3 })));
-  // 8× the input: linear is ~8×; allow noise, refuse quadratic (~64×).
+  // 8× the input: linear is ~8×; allow noise, refuse quadratic (~64×). Only the ratio is
+  // judged: the time itself depends on the machine (an emulated aarch64 CPU took 5 s where
+  // x86_64 takes 0.3 s).
   assert.ok(large < Math.max(small, 5) * 20, `1,250 names ${small.toFixed(1)} ms, 10,000 names ${large.toFixed(1)} ms`);
-  assert.ok(large < 3000, `10,000 names took ${large.toFixed(0)} ms`);
 });

@@ -32,7 +32,14 @@ export interface ChildOutcome {
 }
 
 export interface RunOptions {
+  /** The child is hung (killed, its threads' states kept) if it has not exited by then. */
   timeoutMs?: number;
+  /**
+   * For children expected to hang: once the child has written its first stdout, it is hung if
+   * it has not exited within this many ms. Until then timeoutMs applies, so a slow start (an
+   * emulated CPU, a loaded machine) is not taken for the hang under test.
+   */
+  hangAfterOutputMs?: number;
   env?: Record<string, string>;
   /** Called with each report as it arrives (e.g. to start a supervisor). */
   onReport?: (report: Record<string, unknown>, pid: number) => void;
@@ -63,18 +70,23 @@ export function runChild(cmd: ChildCommand, scenario: string, params: unknown = 
     let seen = 0;
     let hung = false;
     let states: Record<string, string> | undefined;
+    const giveUp = () => {
+      hung = true;
+      states = threadStates(child.pid!);
+      child.kill('SIGKILL');
+    };
+    let timer = setTimeout(giveUp, opts.timeoutMs ?? 15000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout === '' && opts.hangAfterOutputMs !== undefined) {
+        clearTimeout(timer);
+        timer = setTimeout(giveUp, opts.hangAfterOutputMs);
+      }
       stdout += d;
       // A report larger than one pipe read arrives in pieces: parse complete lines only.
       const reports = parseReports(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
       for (; seen < reports.length; seen++) opts.onReport?.(reports[seen]!, child.pid!);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      hung = true;
-      states = threadStates(child.pid!);
-      child.kill('SIGKILL');
-    }, opts.timeoutMs ?? 15000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -76,7 +76,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
   });
 
   t('action killThread: only the calling (main) thread dies, the process hangs', async () => {
-    const o = await run('action', { action: 'killThread' }, { timeoutMs: 2500 });
+    const o = await run('action', { action: 'killThread' }, { hangAfterOutputMs: 2500 });
     assert.ok(o.reports.some((r) => r.loaded));
     assert.ok(!o.reports.some((r) => r.syscall), describeOutcome(o));
     assertMainThreadDeadProcessHung(o);
@@ -140,7 +140,7 @@ export function defineConformanceSuite(a: SuiteAdapter): void {
   });
 
   t('strictMode(): a forbidden syscall kills the main thread only, the process hangs', async () => {
-    const o = await run('strictMode', {}, { timeoutMs: 2500 });
+    const o = await run('strictMode', {}, { hangAfterOutputMs: 2500 });
     assert.match(o.stdout, /^step 1: unrestricted\n/);
     assert.doesNotMatch(o.stdout, /YOU SHOULD NOT SEE ME/);
     assertMainThreadDeadProcessHung(o);

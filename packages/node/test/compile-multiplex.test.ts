@@ -10,7 +10,7 @@ import {
   libraryVersion, prepare, resolveOci, runPrepared, SyscallFilter, syscallResolveName,
   type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
-import { ARCHES } from '@seccomp/core/internal';
+import { ARCHES, nativeArch } from '@seccomp/core/internal';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
 import { rng } from '../../core/testing/compile-differential-gen.js';
 import {
@@ -18,7 +18,8 @@ import {
   syscallNames,
 } from '../../core/src/syscalls/index.js';
 
-const NATIVE: ArchName = 'x86_64';
+/** libseccomp's native arch here: rule numbers are its numbers, and a filter starts with it. */
+const NATIVE: ArchName = nativeArch();
 /** BPF_LD | BPF_W | BPF_ABS: `A = seccomp_data[k]`. */
 const BPF_LD_W_ABS = 0x20;
 const version = libraryVersion();

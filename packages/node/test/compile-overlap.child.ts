@@ -7,7 +7,10 @@
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { profileFromJSON, SyscallFilter, type Profile } from '../src/index.js';
-import { ARCHES } from '@seccomp/core/internal';
+import { ARCHES, nativeArch } from '@seccomp/core/internal';
+
+/** libseccomp's native arch here: a filter starts with it. */
+const NATIVE = nativeArch();
 
 /** How long one build may take before it counts as looping. */
 const STALL_MS = 400;
@@ -16,10 +19,10 @@ function build(profile: Profile): Uint8Array {
   const filter = new SyscallFilter(profile.defaultAction, { tsync: false });
   try {
     const arch = profile.arches![0]!;
-    if (arch !== 'x86_64') {
-      if (ARCHES[arch].endian !== ARCHES.x86_64.endian) filter.removeArch('x86_64');
+    if (arch !== NATIVE) {
+      if (ARCHES[arch].endian !== ARCHES[NATIVE].endian) filter.removeArch(NATIVE);
       filter.addArch(arch);
-      if (filter.hasArch('x86_64')) filter.removeArch('x86_64');
+      if (filter.hasArch(NATIVE)) filter.removeArch(NATIVE);
     }
     for (const rl of profile.rules) for (const s of rl.syscalls) filter.addRule(rl.action, s, ...(rl.conditions ?? []));
     return filter.exportBpf();

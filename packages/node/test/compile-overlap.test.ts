@@ -10,7 +10,7 @@ import {
   Action, arg, arg32, emulate, formatAction, kernelAction, prepare, profileToJSON, runPrepared,
   SyscallFilter, type ArchName, type Condition, type Profile, type Rule,
 } from '../src/index.js';
-import { ARCHES } from '@seccomp/core/internal';
+import { ARCHES, nativeArch } from '@seccomp/core/internal';
 import { compileProfileBpf, CompileError } from '../../core/src/compile/index.js';
 import { rng } from '../../core/testing/compile-differential-gen.js';
 import { lowerCondition } from '../../core/src/compile/conditions.js';
@@ -32,6 +32,8 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 
 // 64-bit x86_64 and s390x (big-endian), 32-bit arm, x86 and mips (big-endian).
+/** libseccomp's native arch here: the one rule numbers are read on, and a filter starts with. */
+const NATIVE: ArchName = nativeArch();
 const ARCH_POOL: ArchName[] = ['x86_64', 'x86_64', 'x86_64', 'arm', 'x86', 'x86', 's390x', 'mips'];
 // Present on every arch above, and not multiplexed through socketcall/ipc.
 const SYSCALLS = ['read', 'write', 'close', 'ioctl', 'fcntl', 'kill', 'openat', 'dup3', 'prctl', 'futex'];
@@ -94,8 +96,8 @@ function libseccompBpf(profile: Profile): Uint8Array {
   const filter = new SyscallFilter(profile.defaultAction, { tsync: false });
   try {
     const arch = profile.arches![0]!;
-    if (arch !== 'x86_64') {
-      filter.removeArch('x86_64');
+    if (arch !== NATIVE) {
+      filter.removeArch(NATIVE);
       filter.addArch(arch);
     }
     for (const rl of profile.rules) for (const s of rl.syscalls) filter.addRule(rl.action, s, ...(rl.conditions ?? []));
@@ -132,8 +134,8 @@ const show = (x: unknown): string => JSON.stringify(x, (_, v) => (typeof v === '
 /** The syscall numbers whose rules the compiler merged as libseccomp does (they overlap). */
 function modelledNumbers(profile: Profile): Set<number> {
   const out = new Set<number>();
-  for (const a of profileArches(profile, 'x86_64')) {
-    for (const [nr, s] of planArch(profile, a, 'x86_64').syscalls) if (s.program) out.add(nr);
+  for (const a of profileArches(profile, NATIVE)) {
+    for (const [nr, s] of planArch(profile, a, NATIVE).syscalls) if (s.program) out.add(nr);
   }
   return out;
 }
@@ -197,7 +199,7 @@ const refusalKey = (err: CompileError): string => `${err.reason}${err.feature ? 
 
 function compileOurs(profile: Profile): ReturnType<typeof compileProfileBpf> | CompileError {
   try {
-    return compileProfileBpf(profile, { nativeArch: 'x86_64' });
+    return compileProfileBpf(profile, { nativeArch: NATIVE });
   } catch (err) {
     if (!(err instanceof CompileError)) throw err;
     return err;
@@ -288,7 +290,7 @@ test('overlapping rules: the compiled program gives libseccomp\'s verdict for ev
       const ours = compileOurs(profile);
       let theirs: Built;
       try {
-        assertLibseccompTerminates(profile, 'x86_64');
+        assertLibseccompTerminates(profile, NATIVE);
         theirs = libseccompBuilds(profile);
       } catch {
         // libseccomp may never return (the loop test below builds a sample in children).
@@ -344,7 +346,7 @@ test('profiles the SDK keeps from libseccomp (it may loop): built in children, t
     const drawn = ruleSet(r);
     for (const profile of [drawn, { ...drawn, rules: shuffled(r, drawn.rules) }]) {
       try {
-        assertLibseccompTerminates(profile, 'x86_64');
+        assertLibseccompTerminates(profile, NATIVE);
       } catch {
         sample.push(profile);
       }

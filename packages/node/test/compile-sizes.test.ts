@@ -7,7 +7,10 @@ import {
   compile, DOCKER_DEFAULT_PROFILE, formatAction, kernelAction, prepare, resolveOci, runPrepared,
   syscallName, syscallNames, syscallResolveName, type ArchName, type Profile,
 } from '../src/index.js';
-import { planLockdown, resolveLockdownOptions, ARCHES } from '@seccomp/core/internal';
+import { planLockdown, resolveLockdownOptions, ARCHES, nativeArch } from '@seccomp/core/internal';
+
+/** libseccomp's native arch here (a profile without arches is for it). */
+const NATIVE = nativeArch();
 import { compileProfileBpf } from '../../core/src/compile/index.js';
 
 const EDGES = [0n, 1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 0x100000000n, 0xffffffffffffff9cn, 0xffffffffffffffffn];
@@ -23,8 +26,8 @@ function numbers(arches: readonly ArchName[]): { arch: ArchName; nr: number }[] 
 }
 
 function compare(name: string, profile: Profile): void {
-  const arches: ArchName[] = profile.arches?.length ? [...profile.arches] : ['x86_64'];
-  const ours = compileProfileBpf(profile, { nativeArch: 'x86_64' });
+  const arches: ArchName[] = profile.arches?.length ? [...profile.arches] : [NATIVE];
+  const ours = compileProfileBpf(profile, { nativeArch: NATIVE });
   const theirs = compile(profile, { via: 'libseccomp' });
   const endian = ARCHES[arches[0]!].endian;
   const a = prepare(ours.bytes, endian);
@@ -82,7 +85,7 @@ test("Docker's default, native-only, with x32, and with x86 and x32: sizes besid
 });
 
 test("lockdown's two filters (node preset): sizes beside libseccomp's, same verdicts", () => {
-  const plan = planLockdown(resolveLockdownOptions(undefined, 'node'), 'x86_64');
+  const plan = planLockdown(resolveLockdownOptions(undefined, 'node'), NATIVE);
   compare('lockdown main filter', plan.mainFilter);
   compare('lockdown argument filter', plan.argumentFilter);
 });
