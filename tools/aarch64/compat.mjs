@@ -2,8 +2,9 @@
 /**
  * In the guest: arm32 compat, the other ABI an aarch64 kernel may run (CONFIG_COMPAT; Debian's
  * arm64 kernel has it). A 64-bit process cannot make a compat syscall itself, so a filter
- * meets one only in a 32-bit program the filtered process runs: a Node child loads a filter,
- * then runs compat-arm32.c (static armhf). Each row is tried with both compilers.
+ * meets one only in a 32-bit program the filtered process runs: a child of each runtime (Node,
+ * Bun, Deno: its own package, its own FFI) loads a filter, then runs compat-arm32.c (static
+ * armhf). Each row is tried with both compilers on each runtime.
  *
  * - control, no filter: the program runs and getpid answers (the kernel has the compat ABI);
  * - a filter for aarch64 alone (badArchAction killProcess): the program dies of SIGSYS;
@@ -19,12 +20,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const pkg = new URL('../../packages/node/dist/index.js', import.meta.url).href;
+const root = new URL('../../', import.meta.url);
+/** How to start a child of each runtime on this script, and the package it loads. */
+const RUNTIMES = {
+  node: { argv: [process.execPath], pkg: 'packages/node/dist/index.js' },
+  bun: { argv: [fileURLToPath(new URL('node_modules/.bin/bun', root))], pkg: 'packages/bun/dist/index.js' },
+  deno: { argv: [fileURLToPath(new URL('node_modules/.bin/deno', root)), 'run', '-A'], pkg: 'packages/deno/dist/index.js' },
+};
 
 if (process.argv[2] === '--child') {
-  const [program, caseJson] = process.argv.slice(3);
+  const [runtime, program, caseJson] = process.argv.slice(3);
   const { arches, rule, via } = JSON.parse(caseJson);
-  const sdk = await import(pkg);
+  const sdk = await import(new URL(RUNTIMES[runtime].pkg, root).href);
   if (arches) {
     const profile = sdk.defineProfile({
       defaultAction: sdk.Action.allow,
@@ -43,11 +50,12 @@ const dir = mkdtempSync(join(tmpdir(), 'seccomp-compat-'));
 const program = join(dir, 'compat-arm32');
 execFileSync('arm-linux-gnueabihf-gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', program, fileURLToPath(new URL('./compat-arm32.c', import.meta.url))]);
 
-const runCase = (c) => {
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', program, JSON.stringify(c)], {
+const runCase = (runtime, c) => {
+  const [exe, ...lead] = RUNTIMES[runtime].argv;
+  const r = spawnSync(exe, [...lead, fileURLToPath(import.meta.url), '--child', runtime, program, JSON.stringify(c)], {
     encoding: 'utf8', env: { ...process.env, UV_USE_IO_URING: '0' }, timeout: 300_000,
   });
-  assert.equal(r.status, 0, `the Node child failed: ${r.status} ${r.signal}\n${r.stderr}`);
+  assert.equal(r.status, 0, `the ${runtime} child failed: ${r.status} ${r.signal}\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };
 
@@ -62,24 +70,26 @@ const check = (name, fn) => {
   }
 };
 
-check('control: the arm32 program runs (the kernel has the compat ABI)', () => {
-  const o = runCase({});
-  assert.equal(o.status, 0, JSON.stringify(o));
-  assert.match(o.stdout, /^ARM32 getpid=[1-9]\d* errno=0$/m);
-});
-for (const via of ['typescript', 'libseccomp']) {
-  check(`${via}: a filter for aarch64 alone kills the arm32 program (badArchAction)`, () => {
-    const o = runCase({ arches: ['aarch64'], via });
-    assert.deepEqual([o.status, o.signal, o.stdout], [null, 'SIGSYS', ''], JSON.stringify(o));
-  });
-  check(`${via}: a filter for aarch64 and arm refuses arm's getpid (20) with EPERM`, () => {
-    const o = runCase({ arches: ['aarch64', 'arm'], rule: true, via });
+for (const runtime of Object.keys(RUNTIMES)) {
+  check(`${runtime}: control: the arm32 program runs (the kernel has the compat ABI)`, () => {
+    const o = runCase(runtime, {});
     assert.equal(o.status, 0, JSON.stringify(o));
-    assert.match(o.stdout, /^ARM32 getpid=-1 errno=1$/m);
+    assert.match(o.stdout, /^ARM32 getpid=[1-9]\d* errno=0$/m);
   });
-  check(`${via}: the same filter without the rule lets arm's getpid through`, () => {
-    const o = runCase({ arches: ['aarch64', 'arm'], via });
-    assert.match(o.stdout, /^ARM32 getpid=[1-9]\d* errno=0$/m, JSON.stringify(o));
-  });
+  for (const via of ['typescript', 'libseccomp']) {
+    check(`${runtime}, ${via}: a filter for aarch64 alone kills the arm32 program (badArchAction)`, () => {
+      const o = runCase(runtime, { arches: ['aarch64'], via });
+      assert.deepEqual([o.status, o.signal, o.stdout], [null, 'SIGSYS', ''], JSON.stringify(o));
+    });
+    check(`${runtime}, ${via}: a filter for aarch64 and arm refuses arm's getpid (20) with EPERM`, () => {
+      const o = runCase(runtime, { arches: ['aarch64', 'arm'], rule: true, via });
+      assert.equal(o.status, 0, JSON.stringify(o));
+      assert.match(o.stdout, /^ARM32 getpid=-1 errno=1$/m);
+    });
+    check(`${runtime}, ${via}: the same filter without the rule lets arm's getpid through`, () => {
+      const o = runCase(runtime, { arches: ['aarch64', 'arm'], via });
+      assert.match(o.stdout, /^ARM32 getpid=[1-9]\d* errno=0$/m, JSON.stringify(o));
+    });
+  }
 }
 process.exit(failed ? 1 : 0);

@@ -22,3 +22,6 @@ sync
 umount /results
 echo 1 >/proc/sys/kernel/sysrq
 echo o >/proc/sysrq-trigger
+# The power-off runs asynchronously: wait for it here, or this script, the guest's first
+# process, ends first and the kernel reports a panic ("Attempted to kill init") on the way out.
+sleep 60

@@ -67,5 +67,5 @@ run_step bun.bun sh -c "cd packages/bun && $BIN/bun test --timeout=600000 --repo
 run_step deno.deno sh -c "cd packages/deno && $BIN/deno test -A --no-check --unstable-sloppy-imports --junit-path=$R/deno.deno.xml test/"
 run_step examples sh /repo/tools/aarch64/examples.sh
 run_step node.node node_tests node node.node $(cd packages/node && ls test/*.test.ts | grep -v conformance)
-run_step core.node node_tests core core.node test/*.test.ts
+run_step core.node node_tests core core.node $(cd packages/core && ls test/*.test.ts)
 exit 0

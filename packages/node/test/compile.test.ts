@@ -1,7 +1,7 @@
 // compile() builds and exports BPF without loading anything, so it may run in the runner.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Action, arg, compile, CompileError, DOCKER_DEFAULT_PROFILE, emulate, resolveOci, syscallResolveName, UnknownToLibraryError, type ArchName, type CompileWarning } from '../src/index.js';
+import { Action, arg, compile, CompileError, DOCKER_DEFAULT_PROFILE, emulate, nativeArch, resolveOci, syscallResolveName, UnknownToLibraryError, type ArchName, type CompileWarning } from '../src/index.js';
 
 const newest = ['getxattrat', 'mseal', 'listmount'].filter((n) => syscallResolveName(n) === -1);
 
@@ -25,7 +25,7 @@ test("Docker's default profile compiles for x86_64 + x86 + x32 with the loaded l
 
 test('a native-only profile keeps a rule on a syscall newer than libseccomp, by number', () => {
   const bpf = compile({ defaultAction: Action.allow, rules: [{ syscalls: ['getxattrat'], action: Action.errno('EPERM') }] });
-  assert.deepEqual(emulate(bpf, { arch: 'x86_64', syscall: 'getxattrat' }).action, Action.errno('EPERM'));
+  assert.deepEqual(emulate(bpf, { arch: nativeArch(), syscall: 'getxattrat' }).action, Action.errno('EPERM'));
 });
 
 test('a stricter-than-default rule libseccomp cannot place on every arch is an error, not a hole', { skip: newest.length ? false : 'libseccomp knows every syscall of the table' }, () => {

@@ -3,7 +3,7 @@
 // interrupted, so the parent kills the child after a timeout instead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   Action, arg, arg32, LibseccompLoopError, profileToJSON, validateProfile, type Profile, type Rule,
@@ -20,18 +20,39 @@ interface ChildRun {
   killed: boolean;
 }
 
-function runChild(mode: 'compile' | 'typescript' | 'raw', profile: Profile, timeoutMs: number): ChildRun {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, mode, JSON.stringify(profileToJSON(profile))], {
-    encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL',
+/**
+ * Runs one build in a child. `timeoutMs` counts from the child's "started" line, printed just
+ * before the build: a slow start (an emulated CPU) is not taken for a build that never ends.
+ * A child that does not reach that line in a minute is killed too.
+ */
+function runChild(mode: 'compile' | 'typescript' | 'raw', profile: Profile, timeoutMs: number): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, JSON.stringify(profileToJSON(profile))], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    const kill = () => child.kill('SIGKILL');
+    let timer = setTimeout(kill, 60_000);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const before = stdout.includes('"started":true');
+      stdout += d;
+      if (!before && stdout.includes('"started":true')) {
+        clearTimeout(timer);
+        timer = setTimeout(kill, timeoutMs);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      clearTimeout(timer);
+      const lines = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const last = lines.at(-1) ?? {};
+      resolve({
+        started: lines.some((l) => l.started === true),
+        built: last.built as boolean | undefined,
+        name: last.name as string | undefined,
+        message: last.message as string | undefined,
+        killed: signal === 'SIGKILL',
+      });
+    });
   });
-  const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-  const last = lines.at(-1) ?? {};
-  return {
-    started: lines.some((l) => l.started === true),
-    built: last.built as boolean | undefined,
-    name: last.name as string | undefined,
-    killed: r.signal === 'SIGKILL',
-  };
 }
 
 const read = (action: Action, ...conditions: Rule['conditions'] & object): Rule => ({ syscalls: ['read'], action, conditions });
@@ -104,22 +125,22 @@ test('the refusal costs time linear in the rules (10x the rules, well under 100x
   assert.ok(ratio < 30, `10x the rules took ${ratio.toFixed(1)}x the time`);
 });
 
-test('control: without the guard, libseccomp never finishes the looping shape', () => {
-  const run = runChild('raw', LOOPING, 4_000);
+test('control: without the guard, libseccomp never finishes the looping shape', async () => {
+  const run = await runChild('raw', LOOPING, 4_000);
   assert.ok(run.started, 'the child reached the build');
   assert.equal(run.built, undefined, 'the build never reported back');
   assert.ok(run.killed, 'killed at the timeout');
 });
 
-test("the looping shape through compile({ via: 'libseccomp' }) is refused in the child, before libseccomp", () => {
-  const run = runChild('compile', LOOPING, 20_000);
+test("the looping shape through compile({ via: 'libseccomp' }) is refused in the child, before libseccomp", async () => {
+  const run = await runChild('compile', LOOPING, 20_000);
   assert.equal(run.killed, false);
   assert.equal(run.built, false);
   assert.equal(run.name, 'LibseccompLoopError');
 });
 
-test("the SDK's compiler (compile()'s default) builds the looping shape at once", () => {
-  const run = runChild('typescript', LOOPING, 20_000);
+test("the SDK's compiler (compile()'s default) builds the looping shape at once", async () => {
+  const run = await runChild('typescript', LOOPING, 20_000);
   assert.equal(run.killed, false);
   assert.equal(run.built, true, `${run.name}: ${run.message}`);
 });
@@ -141,10 +162,10 @@ const NEAR: Record<string, Profile> = {
 };
 
 for (const [name, profile] of Object.entries(NEAR)) {
-  test(`builds: ${name}`, () => {
+  test(`builds: ${name}`, async () => {
     const valid = validateProfile(profile);
     assert.equal(guard(valid) instanceof LibseccompLoopError, false, 'not refused');
-    const run = runChild('compile', valid, 20_000);
+    const run = await runChild('compile', valid, 20_000);
     assert.equal(run.killed, false, 'finished');
     assert.equal(run.built, true, `built (${run.name ?? ''})`);
   });
