@@ -32,7 +32,11 @@ export interface ChildOutcome {
 }
 
 export interface RunOptions {
-  /** The child is hung (killed, its threads' states kept) if it has not exited by then. */
+  /**
+   * The child is hung (killed, its threads' states kept) if it has not exited by then; default
+   * 60 s, generous on purpose: it only bounds a child that should have ended, and an emulated
+   * CPU on a loaded machine takes many times as long as real hardware.
+   */
   timeoutMs?: number;
   /**
    * For children expected to hang: once the child has written its first stdout, it is hung if
@@ -75,7 +79,7 @@ export function runChild(cmd: ChildCommand, scenario: string, params: unknown = 
       states = threadStates(child.pid!);
       child.kill('SIGKILL');
     };
-    let timer = setTimeout(giveUp, opts.timeoutMs ?? 15000);
+    let timer = setTimeout(giveUp, opts.timeoutMs ?? 60_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       if (stdout === '' && opts.hangAfterOutputMs !== undefined) {
         clearTimeout(timer);

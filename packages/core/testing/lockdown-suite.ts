@@ -434,7 +434,7 @@ export function defineLockdownSuite(a: SuiteAdapter): void {
 
   for (const lock of [true, false]) {
     t(`${lock ? '' : 'control: '}a SIGTERM handler that re-raises to its own process ends it by the signal (signal-exit)`, async () => {
-      const o = await run('lockdownSignalSelf', { lock }, { timeoutMs: 20000, onReport: (r, pid) => { if (r.ready) process.kill(pid, 'SIGTERM'); } });
+      const o = await run('lockdownSignalSelf', { lock }, { onReport: (r, pid) => { if (r.ready) process.kill(pid, 'SIGTERM'); } });
       assert.ok(o.reports.some((r) => r.ready), describe(o));
       assert.deepEqual(o.reports.filter((r) => 'reraise' in r), [], 'the re-raise was not refused');
       assert.equal(o.signal, 'SIGTERM', describe(o));
