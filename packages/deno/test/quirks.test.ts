@@ -167,7 +167,7 @@ Deno.test('optional (libseccomp 2.6) symbols: absent ones are left out and repor
   }
 });
 
-Deno.test('Action.trap with a SIGSYS listener: the process lives, and the trapped call seems to return its own number', async () => {
+Deno.test('Action.trap with a SIGSYS listener: the process lives, and the trapped call returns what its return register held (x86_64: its number; aarch64: its first argument)', async () => {
   const command = {
     argv: [Deno.execPath(), 'run', '-A'],
     entry: fileURLToPath(import.meta.resolve('@seccomp/core/testing/child')),
