@@ -116,15 +116,18 @@ function timed(f: () => void): number {
   return performance.now() - start;
 }
 
-/** Times `make(n)` and `make(8n)` through `run`: the larger may cost at most 24× the smaller (plus noise). */
-function linear(label: string, n: number, make: (n: number) => unknown, run: (input: unknown) => void, ceilingMs: number): void {
+/**
+ * Times `make(n)` and `make(8n)` through `run`: the larger may cost at most 24× the smaller
+ * (plus noise). Only the ratio is judged: the time itself is the machine's (an emulated aarch64
+ * CPU takes ten times as long as x86_64).
+ */
+function linear(label: string, n: number, make: (n: number) => unknown, run: (input: unknown) => void): void {
   timed(() => run(make(Math.max(1, n >> 4))));
   const small = make(n);
   const large = make(8 * n);
   const a = Math.min(timed(() => run(small)), timed(() => run(small)));
   const b = timed(() => run(large));
   assert.ok(b < 24 * Math.max(a, 2), `${label}: n=${n} ${a.toFixed(1)} ms, 8n ${b.toFixed(1)} ms (superlinear)`);
-  assert.ok(b < ceilingMs, `${label}: 8n took ${b.toFixed(0)} ms`);
 }
 
 const sdk = (syscalls: readonly string[]) => ({ defaultAction: Action.errno('EPERM'), rules: [{ syscalls, action: Action.allow }] });
@@ -136,20 +139,20 @@ describe('hostile input: time linear in the input', () => {
   const unknownNames = (n: number) => sdk(Array.from({ length: n }, (_, i) => `unknown_call_${i}`));
   const duplicates = (n: number) => sdk(Array.from({ length: n }, (_, i) => ['read', 'write', 'openat'][i % 3]!));
   it('a 60,000-character name', () => {
-    linear('validateProfile, long name', 7_500, longName, (x) => validateProfile(x), 2000);
-    linear('resolveOci, long name', 7_500, (n) => oci(['x'.repeat(n)]), (x) => resolveOci(x, { arch: 'x86_64' }), 2000);
-    linear('emulate, long name', 19_375, (n) => 'y'.repeat(n), (x) => emulate(new Uint8Array([6, 0, 0, 0, 0, 0, 0xff, 0x7f]), { arch: 'x86_64', syscall: x as string }), 2000);
+    linear('validateProfile, long name', 7_500, longName, (x) => validateProfile(x));
+    linear('resolveOci, long name', 7_500, (n) => oci(['x'.repeat(n)]), (x) => resolveOci(x, { arch: 'x86_64' }));
+    linear('emulate, long name', 19_375, (n) => 'y'.repeat(n), (x) => emulate(new Uint8Array([6, 0, 0, 0, 0, 0, 0xff, 0x7f]), { arch: 'x86_64', syscall: x as string }));
   });
   it('10,000 unknown names', () => {
-    linear('validateProfile, unknown names', 1_250, unknownNames, (x) => validateProfile(x), 3000);
-    linear('profileFromJSON, unknown names', 1_250, (n) => json(Array.from({ length: n }, (_, i) => `unknown_call_${i}`)), (x) => profileFromJSON(x), 3000);
-    linear('resolveOci, unknown names', 1_250, (n) => oci(Array.from({ length: n }, (_, i) => `unknown_call_${i}`)), (x) => resolveOci(x, { arch: 'x86_64' }), 3000);
+    linear('validateProfile, unknown names', 1_250, unknownNames, (x) => validateProfile(x));
+    linear('profileFromJSON, unknown names', 1_250, (n) => json(Array.from({ length: n }, (_, i) => `unknown_call_${i}`)), (x) => profileFromJSON(x));
+    linear('resolveOci, unknown names', 1_250, (n) => oci(Array.from({ length: n }, (_, i) => `unknown_call_${i}`)), (x) => resolveOci(x, { arch: 'x86_64' }));
   });
   it('92,442 duplicate syscalls in one rule', () => {
-    linear('validateProfile, duplicates', 11_555, duplicates, (x) => validateProfile(x), 3000);
-    linear('profileFromJSON, duplicates', 11_555, (n) => json(Array.from({ length: n }, (_, i) => ['read', 'write', 'openat'][i % 3]!)), (x) => profileFromJSON(x), 3000);
-    linear('compileProgram, duplicates', 11_555, duplicates, (x) => compileProgram(x as never, { nativeArch: 'x86_64' }), 3000);
-    linear('resolveOci, duplicates', 11_555, (n) => oci(Array.from({ length: n }, (_, i) => ['read', 'write', 'openat'][i % 3]!)), (x) => resolveOci(x, { arch: 'x86_64' }), 3000);
+    linear('validateProfile, duplicates', 11_555, duplicates, (x) => validateProfile(x));
+    linear('profileFromJSON, duplicates', 11_555, (n) => json(Array.from({ length: n }, (_, i) => ['read', 'write', 'openat'][i % 3]!)), (x) => profileFromJSON(x));
+    linear('compileProgram, duplicates', 11_555, duplicates, (x) => compileProgram(x as never, { nativeArch: 'x86_64' }));
+    linear('resolveOci, duplicates', 11_555, (n) => oci(Array.from({ length: n }, (_, i) => ['read', 'write', 'openat'][i % 3]!)), (x) => resolveOci(x, { arch: 'x86_64' }));
   });
   it('a long program through disassemble and emulate', () => {
     const program = (n: number) => {
@@ -159,7 +162,7 @@ describe('hostile input: time linear in the input', () => {
       bytes[8 * n - 1] = 0x7f;
       return bytes;
     };
-    linear('disassemble', 512, program, (x) => disassemble(x as Uint8Array), 3000);
+    linear('disassemble', 512, program, (x) => disassemble(x as Uint8Array));
   });
   it('keeps refusing: a valid answer for a small valid profile', () => {
     const p = validateProfile({ defaultAction: Action.errno(1), rules: [{ syscalls: ['read'], action: Action.allow }] });
