@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { SockFilter } from '../src/abi.js';
 import { encodeBpf } from '../src/abi.js';
 import { Action, formatAction } from '../src/actions.js';
-import { archInfo } from '../src/arch.js';
+import { archInfo, nativeArch } from '../src/arch.js';
 import { BPF_JEQ, BPF_JMP, BPF_K, emulate, jump, validate } from '../src/bpf/index.js';
 import { InvalidBpfError } from '../src/errors.js';
 import { resolveSyscall } from '../src/syscalls/index.js';
@@ -32,9 +32,15 @@ const EINVAL = 22;
 const ENOSYS = 38;
 const MAX_ERRNO = 4095;
 
+/**
+ * The machine's arch: the probes call getppid there and claim its audit arch. x86_64 and
+ * aarch64 lay seccomp_data out alike (64-bit, little-endian: each argument's low word first).
+ */
+const HOST = nativeArch();
+
 /** This run's reason not to ask the kernel, if any. */
-const cannot = process.arch !== 'x64'
-  ? `this machine is ${process.arch}: the probes are written for x86_64's seccomp_data and audit arch`
+const cannot = HOST !== 'x86_64' && HOST !== 'aarch64'
+  ? `this machine is ${HOST}: the probes are written for a 64-bit little-endian seccomp_data (x86_64, aarch64)`
   : undefined;
 
 
@@ -139,14 +145,14 @@ function instructionCases(): ProbeCase[] {
       fixed(`${name} (K)`, jumpK(op, a, b), taken ? TAKEN : NOT_TAKEN), fixed(`${name} (X)`, jumpX(op, a, b), taken ? TAKEN : NOT_TAKEN),
     ]),
     { name: 'loads seccomp_data.nr', program: (nr) => claim([ld(0), RET_A], nr), expect: YES },
-    fixed('loads seccomp_data.arch', claim([ld(4), RET_A], archInfo('x86_64').auditArch), YES),
+    fixed('loads seccomp_data.arch', claim([ld(4), RET_A], archInfo(HOST).auditArch), YES),
     ...LOAD_ARG_WORDS.map((w, i) => fixed(`loads the word at ${16 + 4 * i}`, claim([ld(16 + 4 * i), RET_A], w), YES, LOAD_ARGS)),
   ];
 }
 
 /** Syscall numbers past any table: unfiltered they fail with ENOSYS, and nothing else makes them. */
 const FIRST_NR = 1000;
-const GETPPID = resolveSyscall('getppid', 'x86_64');
+const GETPPID = resolveSyscall('getppid', HOST);
 
 /** The program behind a guard: only getppid with `tag` in args[5]'s low word reaches it. */
 function gated(program: SockFilter[], tag: number): SockFilter[] {
@@ -187,7 +193,7 @@ describe('the kernel judges emulate(): instructions and actions that let the cal
   const probes = instructionCases().map((c, i) => {
     const nr = FIRST_NR + i;
     const program = c.program(nr);
-    return { ...c, nr, program, probe: probeProgram(program, [nr], archInfo('x86_64').auditArch) };
+    return { ...c, nr, program, probe: probeProgram(program, [nr], archInfo(HOST).auditArch) };
   });
   const survivable = SURVIVABLE.map((c, i) => ({ ...c, tag: TAG + i, loaded: gated(c.program, TAG + i) }));
   const aTag = TAG + survivable.length;
@@ -214,7 +220,7 @@ describe('the kernel judges emulate(): instructions and actions that let the cal
   it('each instruction: the kernel returns what emulate() claims, and what the test claims by hand', async () => {
     const r = await answers();
     const wrong = probes.flatMap((p, i) => {
-      const emulated = emulate(p.probe.program, { arch: 'x86_64', syscall: p.nr, args: p.args });
+      const emulated = emulate(p.probe.program, { arch: HOST, syscall: p.nr, args: p.args });
       const byEmulator = decodeProbeErrno(emulated.value & 0xffff, p.probe.spare);
       const byKernel = decodeProbeErrno(r.calls[i]!.errno, p.probe.spare);
       const show = (v: number | undefined) => (v === undefined ? 'no probe code' : `0x${v.toString(16)}`);
@@ -226,7 +232,7 @@ describe('the kernel judges emulate(): instructions and actions that let the cal
   it('each action: emulate() names it, and the kernel does what that action does', async () => {
     const r = await answers();
     const wrong = survivable.flatMap((s, i) => {
-      const emulated = emulate(s.loaded, { arch: 'x86_64', syscall: 'getppid', args: [0, 0, 0, 0, 0, s.tag] }).action;
+      const emulated = emulate(s.loaded, { arch: HOST, syscall: 'getppid', args: [0, 0, 0, 0, 0, s.tag] }).action;
       const got = r.calls[probes.length + i]!;
       const want = observed(s.action, process.pid);
       return formatAction(emulated) === formatAction(s.action) && got.ret === want.ret && got.errno === want.errno
@@ -237,7 +243,7 @@ describe('the kernel judges emulate(): instructions and actions that let the cal
 
   it('A starts at 0', async () => {
     const r = await answers();
-    assert.deepEqual(emulate(A_AT_START(aTag), { arch: 'x86_64', syscall: 'getppid', args: [0, 0, 0, 0, 0, aTag] }).action, Action.errno(100));
+    assert.deepEqual(emulate(A_AT_START(aTag), { arch: HOST, syscall: 'getppid', args: [0, 0, 0, 0, 0, aTag] }).action, Action.errno(100));
     assert.deepEqual(r.calls.at(-1), { ret: -1, errno: 100 });
   });
 });
@@ -277,7 +283,7 @@ describe('the kernel judges emulate(): actions that end the caller, a child each
     const ends = FATE[f.action.kind]!;
     it(`${f.name}: emulate() says ${formatAction(f.action)}; the kernel: ${ends}`, async () => {
       const loaded = gated(f.program, TAG);
-      assert.deepEqual(emulate(loaded, { arch: 'x86_64', syscall: 'getppid', args: [0, 0, 0, 0, 0, TAG] }).action, f.action);
+      assert.deepEqual(emulate(loaded, { arch: HOST, syscall: 'getppid', args: [0, 0, 0, 0, 0, TAG] }).action, f.action);
       const o = await kernel({ programs: [hex(loaded)], calls: [tagged(TAG)], handleSigsys: true }, 2500);
       const loads = o.reports.filter((x) => 'load' in x);
       assert.deepEqual(o.reports.find((x) => 'control' in x)?.control, [{ ret: process.pid, errno: 0 }], 'unfiltered, the call runs');
