@@ -17,7 +17,7 @@ import { archInfo, nativeArch } from '../src/arch.js';
 import { BPF_JEQ, BPF_JMP, BPF_K, emulate, jump, validate } from '../src/bpf/index.js';
 import { InvalidBpfError } from '../src/errors.js';
 import { resolveSyscall } from '../src/syscalls/index.js';
-import { runChild, type ChildOutcome } from '../testing/harness.js';
+import { runChild, type ChildOutcome, type RunOptions } from '../testing/harness.js';
 import { nodeChildCommand } from './node-child.js';
 import { decodeProbeErrno, probeProgram } from '../testing/probe.js';
 import type { KernelBpfParams } from '../testing/scenarios.js';
@@ -57,7 +57,7 @@ function refuses(program: SockFilter[]): boolean {
   }
 }
 
-const kernel = (params: KernelBpfParams, timeoutMs?: number) => runChild(nodeChildCommand(), 'kernelBpf', params, { timeoutMs });
+const kernel = (params: KernelBpfParams, opts: RunOptions = {}) => runChild(nodeChildCommand(), 'kernelBpf', params, opts);
 const hex = (program: readonly SockFilter[]) => Buffer.from(encodeBpf(program)).toString('hex');
 
 function resultOf(o: ChildOutcome): KernelResult {
@@ -284,7 +284,8 @@ describe('the kernel judges emulate(): actions that end the caller, a child each
     it(`${f.name}: emulate() says ${formatAction(f.action)}; the kernel: ${ends}`, async () => {
       const loaded = gated(f.program, TAG);
       assert.deepEqual(emulate(loaded, { arch: HOST, syscall: 'getppid', args: [0, 0, 0, 0, 0, TAG] }).action, f.action);
-      const o = await kernel({ programs: [hex(loaded)], calls: [tagged(TAG)], handleSigsys: true }, 2500);
+      // A thread-only kill hangs the child: 2.5 s after its first report (the control) it is hung.
+      const o = await kernel({ programs: [hex(loaded)], calls: [tagged(TAG)], handleSigsys: true }, { hangAfterOutputMs: 2500 });
       const loads = o.reports.filter((x) => 'load' in x);
       assert.deepEqual(o.reports.find((x) => 'control' in x)?.control, [{ ret: process.pid, errno: 0 }], 'unfiltered, the call runs');
       assert.deepEqual(loads.map((x) => x.ret), [0], 'the program loaded');
