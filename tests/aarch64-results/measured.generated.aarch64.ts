@@ -12,10 +12,10 @@ export const MEASURED = {
   },
   bun: {
     measuredWith: 'Bun 1.4.5, Linux 6.12 arm64',
-    syscalls: ['accept4', 'bind', 'clock_nanosleep', 'clone3', 'close', 'connect', 'epoll_create1', 'epoll_ctl', 'epoll_pwait2', 'eventfd2', 'exit', 'exit_group', 'fstat', 'futex', 'getcwd', 'getdents64', 'getpid', 'getrandom', 'getsockname', 'getsockopt', 'gettid', 'lseek', 'madvise', 'mmap', 'mprotect', 'newfstatat', 'openat', 'prctl', 'read', 'readlinkat', 'recvfrom', 'recvmsg', 'rseq', 'rt_sigprocmask', 'sched_getaffinity', 'sched_yield', 'sendmsg', 'sendto', 'set_robust_list', 'setsockopt', 'shutdown', 'socket', 'statx', 'uname', 'write'],
+    syscalls: ['accept4', 'bind', 'clock_nanosleep', 'clone3', 'close', 'connect', 'epoll_create1', 'epoll_ctl', 'epoll_pwait2', 'eventfd2', 'exit', 'exit_group', 'fstat', 'futex', 'getcwd', 'getdents64', 'getpid', 'getrandom', 'getsockname', 'getsockopt', 'gettid', 'lseek', 'madvise', 'mmap', 'mprotect', 'munmap', 'newfstatat', 'openat', 'prctl', 'read', 'readlinkat', 'recvfrom', 'recvmsg', 'rseq', 'rt_sigprocmask', 'rt_sigreturn', 'rt_sigsuspend', 'sched_getaffinity', 'sched_yield', 'sendmsg', 'sendto', 'set_robust_list', 'setsockopt', 'shutdown', 'socket', 'statx', 'tgkill', 'uname', 'write'],
   },
   deno: {
     measuredWith: 'Deno 2.9.6, Linux 6.12 arm64',
-    syscalls: ['accept4', 'bind', 'brk', 'close', 'connect', 'epoll_ctl', 'epoll_pwait', 'exit_group', 'fcntl', 'fstat', 'futex', 'getdents64', 'getpeername', 'getpid', 'getrandom', 'getsockname', 'getsockopt', 'gettid', 'lseek', 'madvise', 'mmap', 'mprotect', 'munmap', 'newfstatat', 'openat', 'pwrite64', 'read', 'readlinkat', 'recvfrom', 'recvmsg', 'sched_getaffinity', 'sched_yield', 'sendto', 'setsockopt', 'shutdown', 'sigaltstack', 'socket', 'statx', 'write', 'writev'],
+    syscalls: ['accept4', 'bind', 'brk', 'clone3', 'close', 'connect', 'epoll_ctl', 'epoll_pwait', 'exit_group', 'fcntl', 'fstat', 'futex', 'getdents64', 'getpeername', 'getpid', 'getrandom', 'getsockname', 'getsockopt', 'gettid', 'lseek', 'madvise', 'mmap', 'mprotect', 'munmap', 'newfstatat', 'openat', 'prctl', 'pwrite64', 'read', 'readlinkat', 'recvfrom', 'recvmsg', 'rseq', 'rt_sigprocmask', 'sched_getaffinity', 'sched_yield', 'sendto', 'set_robust_list', 'setsockopt', 'shutdown', 'sigaltstack', 'socket', 'statx', 'write', 'writev'],
   },
 } as const;
