@@ -11,7 +11,7 @@
  * --golden copies the golden set the guest recorded (libseccomp-<version>-aarch64/ and its
  * manifest entry) into packages/core/testing/golden/, when its fixtures are this checkout's.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJUnit, totals } from '../junit.mjs';
 

@@ -5,9 +5,9 @@
  */
 import type { ArchName, SyscallFilter } from '../src/internal.js';
 import type { CorpusEntry } from './corpus-data.js';
-import { CORPUS, forEachSim } from './corpus-data.js';
+import { CORPUS } from './corpus-data.js';
 import { buildFilter, type BuildNotes } from './corpus-build.js';
-import { entryPlan, evaluateEntry } from './corpus.js';
+import { casesOn, entryPlan, evaluateEntry } from './corpus.js';
 import { probeProgram } from './probe.js';
 import type { ScenarioApi } from './scenario-types.js';
 
@@ -134,18 +134,12 @@ function exportWithLevel(api: ScenarioApi, e: CorpusEntry, native: ArchName, dro
   }
 }
 
-function hasNativeCase(e: CorpusEntry, native: string): boolean {
-  let found = false;
-  for (const c of e.cases) forEachSim(c, native, (sim) => void (sim.arch === native && (found = true)));
-  return found;
-}
-
 function planEntry(api: ScenarioApi, e: CorpusEntry, native: ArchName, unsafe: Set<number>, max: number): ProbePlan | string {
   const p = entryPlan(api, e);
   if (p.skipped) return p.skipped;
   // Checked before building: an entry written for another native arch (50: x86_64's fake
   // numbers 1000/1001) cannot be built elsewhere, as in libseccomp's own harness.
-  if (!hasNativeCase(e, native)) return `no case runs on ${native}`;
+  if (casesOn(e, native, new Set([native])) === 0) return `no case runs on ${native}`;
   const bpf = exportWithLevel(api, e, native, p.dropped);
   const found = candidates(api, e, bpf, native, unsafe);
   if (found.safe.length === 0) return `its ${found.native} ${native} case(s) all use syscalls the runtime itself makes`;

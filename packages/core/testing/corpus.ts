@@ -155,7 +155,7 @@ function checkEntry(api: ScenarioApi, e: CorpusEntry, ctx: BuildContext): Checke
 }
 
 /** How many of the entry's expanded cases fall on `arches`. */
-function casesOn(e: CorpusEntry, native: string, arches: ReadonlySet<string>): number {
+export function casesOn(e: CorpusEntry, native: string, arches: ReadonlySet<string>): number {
   let n = 0;
   for (const c of e.cases) forEachSim(c, native, (sim) => void (arches.has(sim.arch) && n++));
   return n;

@@ -243,6 +243,9 @@ export const SCENARIOS: Record<string, Scenario> = {
   errors(api) {
     const { Action, arg, SyscallFilter } = api;
     const out: Record<string, unknown> = {};
+    // A 64-bit little-endian arch without open(2) that is not this machine's: aarch64, or
+    // riscv64 where aarch64 is native.
+    const foreign = api.nativeArch() === 'aarch64' ? 'riscv64' : 'aarch64';
     out.unknownSyscall = attempt(() => new SyscallFilter(Action.allow).addRule(Action.errno(1), 'opnat'));
     out.conflict = attempt(() => {
       const f = new SyscallFilter(Action.allow);
@@ -251,10 +254,9 @@ export const SCENARIOS: Record<string, Scenario> = {
     });
     out.sameAsDefault = attempt(() => new SyscallFilter(Action.allow).addRule(Action.allow, 'getppid'));
     out.archMismatch = attempt(() => {
-      // An aarch64-only filter has no open(2): an exact rule cannot be rewritten (openat). On an
-      // aarch64 host, riscv64 (no open(2) either) stands in, as aarch64 is the native arch there.
+      // A filter for the foreign arch alone has no open(2): an exact rule cannot be rewritten (openat).
       const f = new SyscallFilter(Action.allow);
-      f.addArch(api.nativeArch() === 'aarch64' ? 'riscv64' : 'aarch64');
+      f.addArch(foreign);
       f.removeArch(api.nativeArch());
       f.addRuleExact(Action.errno(1), 'open');
     });
@@ -268,8 +270,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     out.setDefaultAction = attempt(() => new SyscallFilter(Action.allow).setAttr('defaultAction', Action.log));
     out.badApiLevel = attempt(() => api.setApiLevel(99));
     out.badResolveNum = attempt(() => api.syscallResolveNum(1.5));
-    // Not in a new filter: any arch but the native one (aarch64 is native on an aarch64 host).
-    out.removeAbsentArch = attempt(() => new SyscallFilter(Action.allow).removeArch(api.nativeArch() === 'aarch64' ? 'riscv64' : 'aarch64'));
+    // Not in a new filter: any arch but the native one.
+    out.removeAbsentArch = attempt(() => new SyscallFilter(Action.allow).removeArch(foreign));
     // A syscall newer than libseccomp 2.5 still gets its rule, by core's number.
     out.newerThanLibrary = attempt(() => {
       const f = new SyscallFilter(Action.allow);
